@@ -23,36 +23,63 @@ export interface MountOps {
 export interface SpawnPlan {
   /** CLONE_NEW* flags. */
   cloneFlags: number;
-  /** Absolute path of the program inside the container (resolved in TS). */
-  path: string;
+  /** Absolute paths inside the container tried in order with execve (execvp semantics without allocation). */
+  candidates: string[];
   argv: string[];
   env: string[];
   cwd: string;
-  hostname: string;
+  /** Set in a new UTS namespace; omitted to leave it. */
+  hostname?: string;
   uid: number;
   gid: number;
   groups: number[];
-  /** stdin/stdout/stderr fds in the parent, dup'ed to 0/1/2 in the child. */
+  /** Fds in the parent that become 0/1/2 in the child. */
   stdio: [number, number, number];
-  /** Make fd 0 the controlling terminal (setsid + TIOCSCTTY). */
+  /** Make fd 0 the controlling terminal (after setsid). */
   setControllingTty: boolean;
-  /** Mounts done in the child before pivot_root, in order (targets absolute, under rootfs). */
+  /** Mounts done in the child before pivot_root, in order; targets are host paths under rootfs. */
   mounts: PlannedMount[];
-  /** The merged root. */
-  rootfs: string;
-  /** Symlinks created after the mounts (e.g. /dev/fd -> /proc/self/fd), paths under rootfs. */
-  symlinks: Array<[target: string, linkPath: string]>;
-  /** Device nodes created under rootfs/dev by bind-mounting the host's node. */
-  devices: string[];
-  /** Paths (inside the container) to mask with /dev/null or an empty read-only tmpfs. */
+  /** Device nodes made with mknod after the mounts (paths under rootfs). */
+  devices: PlannedDevice[];
+  /** Pairs [target, linkPath] of symlinks made after the mounts (linkPath under rootfs). */
+  symlinks: string[];
+  /** chdir here before the mounts, so overlay lowerdirs can be short relative paths. */
+  mountCwd?: string;
+  /** The merged root to pivot_root into; omitted: stay on the host root. */
+  rootfs?: string;
+  /** Directories made after pivot_root, in order (each prefix of the working dir). */
+  mkdirs: string[];
+  /** Container paths hidden under /dev/null or an empty read-only tmpfs. */
   maskedPaths: string[];
   readonlyPaths: string[];
-  /** Remount the root read-only after pivot_root. */
   readonlyRoot: boolean;
-  /** Kill the container when this tsrun process dies (PR_SET_PDEATHSIG). */
+  /** Bring up `lo` in a new network namespace. */
+  loopbackUp: boolean;
+  /** Signal the child gets when this process dies (PR_SET_PDEATHSIG); 0 for none. */
   parentDeathSignal: number;
-  /** Capability bounding set to keep (bit mask over 0..63), as two 32-bit halves. */
   noNewPrivileges: boolean;
+  /** Capability sets as 64-bit masks; omitted to keep the caller's. */
+  capabilities?: CapabilitySets;
+  /** Upper bound for the close-on-exec loop on kernels without close_range. */
+  maxFd: number;
+}
+
+export interface CapabilitySets {
+  bounding: bigint;
+  effective: bigint;
+  permitted: bigint;
+  inheritable: bigint;
+  ambient: bigint;
+}
+
+export interface PlannedDevice {
+  path: string;
+  /** File type and permission bits (S_IFCHR | 0o666). */
+  mode: number;
+  major: number;
+  minor: number;
+  uid: number;
+  gid: number;
 }
 
 export interface PlannedMount {
@@ -82,6 +109,8 @@ export interface ExitStatus {
 export interface Pty {
   master: number;
   slave: number;
+  /** The slave's path on the host, e.g. /dev/pts/3. */
+  path: string;
 }
 
 export interface Sys extends FsOps, MountOps {

@@ -1,0 +1,17 @@
+{
+  "targets": [
+    {
+      "target_name": "tsrun_native",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/addon.cc", "native/spawn.c", "native/mounts.c", "native/fsops.c"],
+          "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+          "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS_MAYBE", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
+          "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+          "cflags_cc": ["-std=c++17", "-fno-exceptions"],
+          "cflags_c": ["-std=gnu11"]
+        }]
+      ]
+    }
+  ]
+}

@@ -1,0 +1,79 @@
+#ifndef TSRUN_SPAWN_H
+#define TSRUN_SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tsrun_mount_entry {
+  const char *source;
+  const char *target; /* absolute, on the host side (under rootfs) */
+  const char *fstype;
+  const char *data;
+  unsigned long flags;
+  int is_file;        /* create the target as an empty file */
+};
+
+struct tsrun_device {
+  const char *path;   /* absolute, under rootfs */
+  mode_t mode;        /* S_IFCHR|0666 ... */
+  dev_t dev;
+  uid_t uid;
+  gid_t gid;
+};
+
+/* Everything the child needs, flattened and formatted before clone(). */
+struct tsrun_spawn_plan {
+  unsigned long clone_flags;
+  const char *const *candidates; /* absolute paths to try with execve, in order */
+  size_t ncandidates;
+  char *const *argv;
+  char *const *envp;
+  const char *cwd;
+  const char *hostname;           /* NULL: leave as is */
+  const char *rootfs;             /* NULL: no pivot_root (host root) */
+  const char *mount_cwd;          /* chdir here before the mounts (relative overlay lowerdirs) */
+  uid_t uid;
+  gid_t gid;
+  const gid_t *groups;
+  size_t ngroups;
+  int stdio[3];
+  int set_ctty;
+  const struct tsrun_mount_entry *mounts;
+  size_t nmounts;
+  const struct tsrun_device *devices;
+  size_t ndevices;
+  const char *const *symlinks;    /* pairs: target, linkpath (under rootfs) */
+  size_t nsymlinks;
+  const char *const *mkdirs;      /* after pivot_root, in order (e.g. each prefix of cwd) */
+  size_t nmkdirs;
+  const char *const *masked_paths;
+  size_t nmasked;
+  const char *const *readonly_paths;
+  size_t nreadonly;
+  int readonly_root;
+  int loopback_up;
+  int pdeathsig;
+  int no_new_privs;
+  int set_caps;                   /* 0: keep the caps we have */
+  uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+  int max_fd;                     /* fallback when close_range is missing */
+};
+
+struct tsrun_spawn_result {
+  pid_t pid;
+  int sync_fd;  /* parent end of the sync socket */
+  int err_fd;   /* read end of the error pipe */
+};
+
+/* Returns 0 or -errno. Must be called from the main JS thread. */
+int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,81 @@
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { closeSync } from 'node:fs';
+import { TsrunError } from '../core/errors.js';
+import type { ExitStatus, Pty, SpawnedChild, SpawnPlan, Sys } from './types.js';
+
+/** The addon's raw surface (native/addon.cc). */
+interface Addon {
+  spawn(plan: SpawnPlan): SpawnedChild;
+  waitpid(pid: number): Promise<ExitStatus>;
+  flock(fd: number, mode: string): Promise<void>;
+  mknod(path: string, mode: number, major: number, minor: number): void;
+  lsetxattr(path: string, name: string, value: Buffer): void;
+  lgetxattr(path: string, name: string): Buffer | undefined;
+  llistxattr(path: string): string[];
+  mount(source: string, target: string, fstype: string, flags: number, data: string): void;
+  umount(target: string, flags: number): void;
+  openpty(): Pty;
+  setWinsize(fd: number, cols: number, rows: number): void;
+}
+
+const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+export function errnoName(errno: number): string {
+  return errnoNames.get(errno) ?? `E${errno}`;
+}
+
+/** Turns the addon's `{errno, syscall}` errors into TsrunError; codes follow the errno. */
+function wrapNativeError(err: unknown): TsrunError | unknown {
+  const e = err as { errno?: number; syscall?: string; path?: string; message?: string };
+  if (typeof e?.errno !== 'number') return err;
+  const name = errnoName(e.errno);
+  const code = name === 'ENOENT' ? 'NOT_FOUND' : name === 'EPERM' || name === 'EACCES' ? 'PERMISSION_DENIED' : 'INTERNAL';
+  return new TsrunError(code, `${e.syscall}${e.path ? ` ${e.path}` : ''}: ${e.message?.split(': ').slice(1).join(': ') ?? name}`, {
+    cause: err, syscall: e.syscall, errno: name, path: e.path,
+  });
+}
+
+function wrapped<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      const r = fn(...args);
+      if (r instanceof Promise) return r.catch((err) => { throw wrapNativeError(err); }) as R;
+      return r;
+    } catch (err) {
+      throw wrapNativeError(err);
+    }
+  };
+}
+
+export function addonPath(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  return path.resolve(here, '../../build/Release/tsrun_native.node');
+}
+
+export function loadNativeSys(): Sys {
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)(addonPath()) as Addon;
+  } catch (err) {
+    throw new TsrunError('FAILED_PRECONDITION', `cannot load the native addon ${addonPath()}`, {
+      cause: err, hint: 'run `npm run build` (needs python3, make and a C++ compiler)',
+    });
+  }
+  return {
+    spawn: wrapped((plan: SpawnPlan) => addon.spawn(plan)),
+    waitExit: wrapped((pid: number) => addon.waitpid(pid)),
+    flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),
+    mknod: wrapped((p: string, mode: number, major: number, minor: number) => addon.mknod(p, mode, major, minor)),
+    lsetxattr: wrapped((p: string, name: string, value: Buffer) => addon.lsetxattr(p, name, value)),
+    lgetxattr: wrapped((p: string, name: string) => addon.lgetxattr(p, name)),
+    llistxattr: wrapped((p: string) => addon.llistxattr(p)),
+    mount: wrapped((s: string, t: string, f: string, flags: number, d: string) => addon.mount(s, t, f, flags, d)),
+    umount: wrapped((t: string, flags: number) => addon.umount(t, flags)),
+    openPty: wrapped(() => addon.openpty()),
+    setWindowSize: wrapped((fd: number, cols: number, rows: number) => addon.setWinsize(fd, cols, rows)),
+    close: (fd: number) => closeSync(fd),
+  };
+}
