@@ -98,6 +98,7 @@ void ReadMounts(const Napi::Object& o, PlanStorage& st) {
     tm.data = s[3].empty() ? nullptr : s[3].c_str();
     tm.flags = (unsigned long)Num(m, "flags");
     tm.is_file = m.Get("isFile").ToBoolean().Value() ? 1 : 0;
+    tm.in_root = m.Get("inRoot").ToBoolean().Value() ? 1 : 0;
     st.mounts.push_back(tm);
   }
 }

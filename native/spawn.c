@@ -188,10 +188,21 @@ static void exec_candidates(const struct tsrun_spawn_plan *p) {
 static void enter_rootfs(const struct tsrun_spawn_plan *p) {
   CHECK(TSRUN_STAGE_MAKE_PRIVATE, tsrun_make_rprivate());
   if (p->mount_cwd) CHECK(TSRUN_STAGE_CHDIR, chdir(p->mount_cwd));
+  int root_fd = -1;
   for (size_t i = 0; i < p->nmounts; i++) {
-    int stage = tsrun_do_mount(&p->mounts[i]);
+    /* The rootfs mount comes first; later in-root targets resolve inside it. */
+    if (p->mounts[i].in_root && root_fd < 0) {
+      root_fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (root_fd < 0) fail(TSRUN_STAGE_MOUNTPOINT, errno, (int)i);
+    }
+    int stage = tsrun_do_mount(&p->mounts[i], root_fd);
     if (stage) fail(stage, errno, (int)i);
   }
+  if (root_fd >= 0) close(root_fd);
+  if (!p->rootfs) return;
+  int stage = tsrun_pivot_root(p->rootfs);
+  if (stage) fail(stage, errno, -1);
+  /* From here on every path is inside the container. */
   for (size_t i = 0; i < p->ndevices; i++) {
     if (tsrun_make_device(&p->devices[i]) < 0) fail(TSRUN_STAGE_MKNOD, errno, (int)i);
   }
@@ -199,9 +210,6 @@ static void enter_rootfs(const struct tsrun_spawn_plan *p) {
     if (symlink(p->symlinks[i], p->symlinks[i + 1]) < 0 && errno != EEXIST)
       fail(TSRUN_STAGE_SYMLINK, errno, (int)(i / 2));
   }
-  if (!p->rootfs) return;
-  int stage = tsrun_pivot_root(p->rootfs);
-  if (stage) fail(stage, errno, -1);
   for (size_t i = 0; i < p->nmkdirs; i++) {
     if (mkdir(p->mkdirs[i], 0755) < 0 && errno != EEXIST) fail(TSRUN_STAGE_MKDIR, errno, (int)i);
   }

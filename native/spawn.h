@@ -11,15 +11,16 @@ extern "C" {
 
 struct tsrun_mount_entry {
   const char *source;
-  const char *target; /* absolute, on the host side (under rootfs) */
+  const char *target; /* in_root: a path inside the rootfs; else an absolute host path */
   const char *fstype;
   const char *data;
   unsigned long flags;
   int is_file;        /* create the target as an empty file */
+  int in_root;        /* resolve target inside rootfs (symlinks cannot leave it) */
 };
 
 struct tsrun_device {
-  const char *path;   /* absolute, under rootfs */
+  const char *path;   /* inside the container (made after pivot_root) */
   mode_t mode;        /* S_IFCHR|0666 ... */
   dev_t dev;
   uid_t uid;
@@ -47,7 +48,7 @@ struct tsrun_spawn_plan {
   size_t nmounts;
   const struct tsrun_device *devices;
   size_t ndevices;
-  const char *const *symlinks;    /* pairs: target, linkpath (under rootfs) */
+  const char *const *symlinks;    /* pairs: target, linkpath (inside the container) */
   size_t nsymlinks;
   const char *const *mkdirs;      /* after pivot_root, in order (e.g. each prefix of cwd) */
   size_t nmkdirs;

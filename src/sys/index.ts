@@ -1,2 +1,3 @@
 export type * from './types.js';
-export { loadNativeSys, errnoName } from './native.js';
+export { loadNativeSys } from './native.js';
+export { errnoName } from './errno.js';

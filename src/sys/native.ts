@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
-import { constants } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { closeSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
+import { errnoName } from './errno.js';
 import type { ExitStatus, Pty, SpawnedChild, SpawnPlan, Sys } from './types.js';
 
 /** The addon's raw surface (native/addon.cc). */
@@ -21,11 +21,6 @@ interface Addon {
   setWinsize(fd: number, cols: number, rows: number): void;
 }
 
-const errnoNames = new Map<number, string>(Object.entries(constants.errno).map(([name, n]) => [n, name]));
-
-export function errnoName(errno: number): string {
-  return errnoNames.get(errno) ?? `E${errno}`;
-}
 
 /** Turns the addon's `{errno, syscall}` errors into TsrunError; codes follow the errno. */
 function wrapNativeError(err: unknown): TsrunError | unknown {

@@ -39,9 +39,9 @@ export interface SpawnPlan {
   setControllingTty: boolean;
   /** Mounts done in the child before pivot_root, in order; targets are host paths under rootfs. */
   mounts: PlannedMount[];
-  /** Device nodes made with mknod after the mounts (paths under rootfs). */
+  /** Device nodes made with mknod after pivot_root (container paths). */
   devices: PlannedDevice[];
-  /** Pairs [target, linkPath] of symlinks made after the mounts (linkPath under rootfs). */
+  /** Pairs [target, linkPath] of symlinks made after pivot_root (container paths). */
   symlinks: string[];
   /** chdir here before the mounts, so overlay lowerdirs can be short relative paths. */
   mountCwd?: string;
@@ -90,6 +90,8 @@ export interface PlannedMount {
   data: string;
   /** Create the target as a file rather than a directory when missing. */
   isFile?: boolean;
+  /** target is a container path, resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) so image symlinks cannot lead out. */
+  inRoot?: boolean;
 }
 
 export interface SpawnedChild {

@@ -1,0 +1,1 @@
+export { ContentStore, type IngestResult } from './store.js';

@@ -1,0 +1,71 @@
+import { TsrunError } from '../core/errors.js';
+import type { ImageDeps } from './image-service.js';
+import { familiarName, storedName } from './names.js';
+
+export interface RemoveResult {
+  untagged: string[];
+  deleted: string[];
+}
+
+/** Asked by rmi: which image IDs are used by containers (the container store answers). */
+export type ImageUsers = () => Promise<Map<string, string[]>>;
+
+/**
+ * `tsrun rmi`: untag; delete the image when no name is left and no container
+ * uses it; then delete layers and blobs nothing else references.
+ */
+export async function removeImage(deps: ImageDeps, ref: string, force: boolean, users: ImageUsers): Promise<RemoveResult> {
+  const image = await deps.images.require(ref);
+  const inUse = (await users()).get(image.id) ?? [];
+  const byId = !isName(ref, image.names);
+  const result: RemoveResult = { untagged: [], deleted: [] };
+  if (inUse.length && !force && (byId || image.names.length <= 1)) {
+    throw new TsrunError('CONFLICT', `conflict: unable to remove repository reference "${ref}" (must force) - container ${inUse[0].slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`, { exitCode: 1 });
+  }
+  if (byId && image.names.length > 1 && !force) {
+    throw new TsrunError('CONFLICT', `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`, { exitCode: 1 });
+  }
+  await deps.lock.with('exclusive', async () => {
+    const names = byId ? image.names : [storedName(ref)];
+    for (const n of names) {
+      await deps.images.untag(n, true);
+      result.untagged.push(familiarName(n));
+    }
+    const left = (await deps.images.list()).find((i) => i.manifestDigest === image.manifestDigest);
+    if (left && left.names.length === 0 && inUse.length === 0) {
+      await deps.images.forget(image.manifestDigest);
+      result.deleted.push(image.id);
+    }
+  });
+  if (result.deleted.length) await collectGarbage(deps, users);
+  return result;
+}
+
+function isName(ref: string, names: string[]): boolean {
+  try {
+    return names.includes(storedName(ref));
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes layers and blobs that no image and no container reaches. */
+export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promise<void> {
+  await deps.lock.with('exclusive', async () => {
+    const liveBlobs = new Set<string>();
+    const liveLayers = new Set<string>();
+    for (const image of await deps.images.list()) {
+      liveBlobs.add(image.manifestDigest);
+      liveBlobs.add(image.id);
+      for (const l of image.manifest.layers) liveBlobs.add(l.digest);
+      for (const d of image.config.rootfs.diff_ids) liveLayers.add(d);
+    }
+    for (const diffID of await deps.layers.list()) {
+      if (!liveLayers.has(diffID)) await deps.layers.remove(diffID);
+    }
+    void users;
+    for (const digest of await deps.content.list()) {
+      if (!liveBlobs.has(digest)) await deps.content.delete(digest);
+    }
+  });
+}

@@ -1,0 +1,72 @@
+/** The subset of the OCI runtime spec (config.json) tsrun supports. */
+
+export interface Mount {
+  destination: string;
+  type?: string;
+  source?: string;
+  options?: string[];
+}
+
+export interface User {
+  uid: number;
+  gid: number;
+  additionalGids?: number[];
+}
+
+export interface LinuxCapabilities {
+  bounding?: string[];
+  effective?: string[];
+  permitted?: string[];
+  inheritable?: string[];
+  ambient?: string[];
+}
+
+export interface Process {
+  terminal?: boolean;
+  user: User;
+  args: string[];
+  env?: string[];
+  cwd: string;
+  capabilities?: LinuxCapabilities;
+  noNewPrivileges?: boolean;
+}
+
+export type NamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup';
+
+export interface LinuxDevice {
+  path: string;
+  type: 'c' | 'b' | 'p';
+  major: number;
+  minor: number;
+  fileMode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+export interface RuntimeSpec {
+  ociVersion: string;
+  process: Process;
+  root: { path: string; readonly?: boolean };
+  hostname?: string;
+  mounts: Mount[];
+  linux: {
+    namespaces: Array<{ type: NamespaceType; path?: string }>;
+    devices?: LinuxDevice[];
+    maskedPaths?: string[];
+    readonlyPaths?: string[];
+  };
+  annotations?: Record<string, string>;
+}
+
+/**
+ * How tsrun assembles the root filesystem before pivot_root: a mount made on
+ * root.path inside the container's own mount namespace, so it disappears with
+ * the container (containerd passes rootfs mounts beside the spec the same way).
+ */
+export interface RootfsMount {
+  type: string;
+  source: string;
+  options: string[];
+  /** Directory to resolve relative option paths from (short overlay lowerdirs). */
+  cwd?: string;
+}

@@ -1,0 +1,4 @@
+export { startProcess, type StartedProcess } from './spawn.js';
+export { spawnPlanFor, execCandidates, CLONE } from './plan.js';
+export { DOCKER_DEFAULT_CAPS, capabilityName, ownBoundingSet, CAPABILITIES } from './capabilities.js';
+export { MS } from './mount-options.js';

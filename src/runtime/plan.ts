@@ -1,0 +1,131 @@
+import path from 'node:path';
+import { TsrunError } from '../core/errors.js';
+import type { RootfsMount, RuntimeSpec } from '../oci/runtime-spec.js';
+import type { PlannedDevice, PlannedMount, SpawnPlan } from '../sys/index.js';
+import { capabilityMask } from './capabilities.js';
+import { parseMountOptions } from './mount-options.js';
+
+export const CLONE = {
+  NEWNS: 0x00020000, NEWCGROUP: 0x02000000, NEWUTS: 0x04000000, NEWIPC: 0x08000000,
+  NEWUSER: 0x10000000, NEWPID: 0x20000000, NEWNET: 0x40000000,
+} as const;
+
+const NAMESPACE_FLAGS: Record<string, number> = {
+  mount: CLONE.NEWNS, pid: CLONE.NEWPID, uts: CLONE.NEWUTS, ipc: CLONE.NEWIPC,
+  network: CLONE.NEWNET, user: CLONE.NEWUSER, cgroup: CLONE.NEWCGROUP,
+};
+
+const S_IFCHR = 0o020000;
+const S_IFBLK = 0o060000;
+const S_IFIFO = 0o010000;
+
+export interface PlanInputs {
+  spec: RuntimeSpec;
+  rootfsMount?: RootfsMount;
+  stdio: [number, number, number];
+  /** Where PATH lookups happen: the container's PATH from spec.process.env. */
+  pdeathsig: number;
+}
+
+function containerPath(p: string): string {
+  return path.posix.normalize('/' + p);
+}
+
+/** execvp's search, done before clone: every PATH entry joined with the command. */
+export function execCandidates(command: string, env: readonly string[]): string[] {
+  if (command === '') throw new TsrunError('INVALID_ARGUMENT', 'no command specified');
+  if (command.includes('/')) return [command];
+  const pathVar = env.find((e) => e.startsWith('PATH='))?.slice(5) ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+  return pathVar.split(':').map((dir) => path.posix.join(dir || '.', command));
+}
+
+/** Every prefix of an absolute directory, so the child can mkdir -p without allocating. */
+export function dirPrefixes(dir: string): string[] {
+  const parts = path.posix.normalize(dir).split('/').filter(Boolean);
+  return parts.map((_, i) => '/' + parts.slice(0, i + 1).join('/'));
+}
+
+function planMounts(spec: RuntimeSpec, rootfsMount: RootfsMount | undefined): PlannedMount[] {
+  const rootfs = spec.root.path;
+  const mounts: PlannedMount[] = [];
+  if (rootfsMount) {
+    const { flags, data } = parseMountOptions(rootfsMount.options);
+    mounts.push({ source: rootfsMount.source, target: rootfs, fstype: rootfsMount.type, flags, data });
+  }
+  for (const m of spec.mounts) {
+    const { flags, data } = parseMountOptions(m.options);
+    const isBind = (flags & 0x1000) !== 0;
+    mounts.push({
+      source: m.source ?? m.type ?? 'none',
+      target: containerPath(m.destination),
+      inRoot: true,
+      fstype: isBind ? '' : m.type ?? '',
+      flags,
+      data,
+      isFile: isBind && (m.options ?? []).includes('tsrun.file'),
+    });
+  }
+  return mounts;
+}
+
+function planDevices(spec: RuntimeSpec): PlannedDevice[] {
+  return (spec.linux.devices ?? []).map((d) => ({
+    path: containerPath(d.path),
+    mode: (d.type === 'b' ? S_IFBLK : d.type === 'p' ? S_IFIFO : S_IFCHR) | (d.fileMode ?? 0o666),
+    major: d.major,
+    minor: d.minor,
+    uid: d.uid ?? 0,
+    gid: d.gid ?? 0,
+  }));
+}
+
+export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
+  const { spec } = inputs;
+  const env = spec.process.env ?? [];
+  let cloneFlags = 0;
+  for (const ns of spec.linux.namespaces) cloneFlags |= NAMESPACE_FLAGS[ns.type] ?? 0;
+  const caps = spec.process.capabilities;
+  const hasMountNs = (cloneFlags & CLONE.NEWNS) !== 0;
+  return {
+    cloneFlags,
+    candidates: execCandidates(spec.process.args[0] ?? '', env),
+    argv: spec.process.args,
+    env,
+    cwd: spec.process.cwd,
+    hostname: spec.hostname && cloneFlags & CLONE.NEWUTS ? spec.hostname : undefined,
+    uid: spec.process.user.uid,
+    gid: spec.process.user.gid,
+    groups: spec.process.user.additionalGids ?? [],
+    stdio: inputs.stdio,
+    setControllingTty: spec.process.terminal === true,
+    mounts: hasMountNs ? planMounts(spec, inputs.rootfsMount) : [],
+    devices: hasMountNs ? planDevices(spec) : [],
+    symlinks: hasMountNs ? DEV_SYMLINKS : [],
+    mountCwd: inputs.rootfsMount?.cwd,
+    rootfs: hasMountNs ? spec.root.path : undefined,
+    mkdirs: hasMountNs ? dirPrefixes(spec.process.cwd) : [],
+    maskedPaths: spec.linux.maskedPaths ?? [],
+    readonlyPaths: spec.linux.readonlyPaths ?? [],
+    readonlyRoot: spec.root.readonly === true,
+    loopbackUp: (cloneFlags & CLONE.NEWNET) !== 0,
+    parentDeathSignal: inputs.pdeathsig,
+    noNewPrivileges: spec.process.noNewPrivileges === true,
+    capabilities: caps && {
+      bounding: capabilityMask(caps.bounding),
+      effective: capabilityMask(caps.effective),
+      permitted: capabilityMask(caps.permitted),
+      inheritable: capabilityMask(caps.inheritable),
+      ambient: capabilityMask(caps.ambient),
+    },
+    maxFd: 4096,
+  };
+}
+
+/** Pairs [target, link] every container gets in /dev, as runc makes them. */
+const DEV_SYMLINKS = [
+  '/proc/self/fd', '/dev/fd',
+  '/proc/self/fd/0', '/dev/stdin',
+  '/proc/self/fd/1', '/dev/stdout',
+  '/proc/self/fd/2', '/dev/stderr',
+  'pts/ptmx', '/dev/ptmx',
+];
