@@ -1,0 +1,24 @@
+import { FileLock } from '../core/lock.js';
+import { StorePaths } from '../core/paths.js';
+import { ContentStore } from '../content/index.js';
+import { ImageStore } from '../image/index.js';
+import { ContainerStore, type ContainerDeps } from '../container/index.js';
+import { LayerStore } from '../snapshot/layer-store.js';
+import type { Sys } from '../sys/types.js';
+
+export type Context = ContainerDeps;
+
+/** Builds the one Context every command gets; the addon is loaded only here. */
+export async function createContext(root: string): Promise<Context> {
+  const { loadNativeSys } = await import('../sys/native.js');
+  const sys: Sys = loadNativeSys();
+  const paths = new StorePaths(root);
+  const lock = new FileLock(paths.lockFile, sys.flock);
+  const { promises: fs } = await import('node:fs');
+  await fs.mkdir(paths.root, { recursive: true, mode: 0o700 });
+  const content = new ContentStore(paths);
+  const layers = new LayerStore(paths, sys);
+  const images = new ImageStore(paths, content, lock);
+  const containers = new ContainerStore(paths, lock);
+  return { paths, sys, lock, content, layers, images, containers };
+}

@@ -1,0 +1,95 @@
+import type { LinuxDevice, Mount, RuntimeSpec } from '../oci/runtime-spec.js';
+import type { ResolvedUser } from './user.js';
+
+export interface ContainerSpecInput {
+  rootfs: string;
+  args: string[];
+  env: string[];
+  cwd: string;
+  user: ResolvedUser;
+  hostname: string;
+  terminal: boolean;
+  /** Host files bind-mounted over /etc/hostname, /etc/hosts, /etc/resolv.conf. */
+  etcFiles: { hostname: string; hosts: string; resolvConf: string };
+  /** The pty slave's host path, bound on /dev/console when terminal. */
+  consolePath?: string;
+  /** Capabilities the process gets (already checked against what the host allows). */
+  capabilities: string[];
+  noNewPrivileges: boolean;
+  readonlyRoot: boolean;
+}
+
+/** Docker's default mounts (moby oci/defaults.go). */
+const DEFAULT_MOUNTS: Mount[] = [
+  { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
+  { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+  { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
+  { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
+  { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
+  { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=67108864'] },
+];
+
+const char = (path: string, major: number, minor: number): LinuxDevice => ({ path, type: 'c', major, minor, fileMode: 0o666 });
+
+export const DEFAULT_DEVICES: LinuxDevice[] = [
+  char('/dev/null', 1, 3), char('/dev/zero', 1, 5), char('/dev/full', 1, 7),
+  char('/dev/random', 1, 8), char('/dev/urandom', 1, 9), char('/dev/tty', 5, 0),
+];
+
+export const DEFAULT_MASKED_PATHS = [
+  '/proc/asound', '/proc/acpi', '/proc/kcore', '/proc/keys', '/proc/latency_stats', '/proc/timer_list',
+  '/proc/timer_stats', '/proc/sched_debug', '/proc/scsi', '/sys/firmware', '/sys/devices/virtual/powercap',
+];
+
+export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
+
+function fileBind(destination: string, source: string): Mount {
+  return { destination, type: 'bind', source, options: ['rbind', 'rprivate', 'tsrun.file'] };
+}
+
+/** The OCI runtime spec of a container started by `tsrun run` (pure: no I/O). */
+export function containerSpec(input: ContainerSpecInput): RuntimeSpec {
+  const mounts: Mount[] = [
+    ...DEFAULT_MOUNTS,
+    fileBind('/etc/resolv.conf', input.etcFiles.resolvConf),
+    fileBind('/etc/hostname', input.etcFiles.hostname),
+    fileBind('/etc/hosts', input.etcFiles.hosts),
+  ];
+  if (input.terminal && input.consolePath) mounts.push(fileBind('/dev/console', input.consolePath));
+  const caps = input.capabilities;
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: input.terminal,
+      user: { uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids },
+      args: input.args,
+      env: input.env,
+      cwd: input.cwd,
+      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+      noNewPrivileges: input.noNewPrivileges,
+    },
+    root: { path: input.rootfs, readonly: input.readonlyRoot },
+    hostname: input.hostname,
+    mounts,
+    linux: {
+      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
+      devices: DEFAULT_DEVICES,
+      maskedPaths: DEFAULT_MASKED_PATHS,
+      readonlyPaths: DEFAULT_READONLY_PATHS,
+    },
+  };
+}
+
+/** /etc/hosts as Docker writes it for a container without a network of its own. */
+export function hostsFile(hostname: string): string {
+  return [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'ff00::0\tip6-mcastprefix',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+    `127.0.1.1\t${hostname}`,
+    '',
+  ].join('\n');
+}
