@@ -136,7 +136,11 @@ void ReadPlan(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
   st.readonly_ptrs = Pointers(st.readonly, false);
   ReadMounts(o, st);
   ReadDevices(o, st);
-  for (const auto& g : Strings(o, "groups")) st.groups.push_back((gid_t)std::stoul(g));
+  Napi::Value groups = o.Get("groups");
+  if (groups.IsArray()) {
+    Napi::Array a = groups.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) st.groups.push_back((gid_t)a.Get(i).ToNumber().Uint32Value());
+  }
   st.cwd = Str(o, "cwd");
   st.hostname = Str(o, "hostname");
   st.rootfs = Str(o, "rootfs");

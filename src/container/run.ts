@@ -116,6 +116,7 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
   try {
     started = await startProcess(sys, plan);
   } catch (err) {
+    if (pty) sys.close(pty.master);
     await deps.containers.setState(record.Id, { Status: 'exited', ExitCode: exitCodeOf(err), FinishedAt: new Date().toISOString() });
     throw err;
   } finally {
@@ -136,8 +137,7 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
     });
     return status;
   } finally {
-    for (const sig of FORWARDED_SIGNALS) process.off(sig, forward);
-    if (pty) sys.close(pty.master);
+    for (const sig of FORWARDED_SIGNALS) process.off(sig, forward); // the terminal session closed the pty master
   }
 }
 

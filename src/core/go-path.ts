@@ -37,6 +37,18 @@ export function cleanPath(path: string): string {
  * 'syntax error in pattern' exactly where Go returns ErrBadPattern.
  */
 export function matchPath(pattern: string, name: string): boolean {
+  return match(pattern, name, true);
+}
+
+/**
+ * Go's filepath.Match on Unix. Same as matchPath, except that on a mismatch
+ * it does not go on to syntax-check the rest of the pattern.
+ */
+export function matchFilePath(pattern: string, name: string): boolean {
+  return match(pattern, name, false);
+}
+
+function match(pattern: string, name: string, checkRest: boolean): boolean {
   let p: Uint8Array = encoder.encode(pattern);
   let s: Uint8Array = encoder.encode(name);
   patternLoop: while (p.length > 0) {
@@ -57,8 +69,8 @@ export function matchPath(pattern: string, name: string): boolean {
         continue patternLoop;
       }
     }
-    // No match, but Go still reports a malformed remainder of the pattern.
-    while (p.length > 0) {
+    // No match, but path.Match still reports a malformed remainder of the pattern.
+    while (checkRest && p.length > 0) {
       const next = scanChunk(p);
       p = next.rest;
       matchChunk(next.chunk, new Uint8Array(0));
