@@ -28,7 +28,6 @@ async function main(): Promise<void> {
     out: processOutput,
     setExitCode: (code) => { exitCode = code; },
   });
-  program.exitOverride();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

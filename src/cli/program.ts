@@ -20,7 +20,8 @@ export function createProgram(hooks: ProgramHooks): Command {
     .version('0.1.0', '-v, --version')
     .option('--root <dir>', 'store directory (default: $TSRUN_ROOT or /var/lib/tsrun)')
     .enablePositionalOptions()
-    .showSuggestionAfterError();
+    .showSuggestionAfterError()
+    .exitOverride(); // set before adding commands: subcommands copy it, so flag errors reach main (exit 125)
   const ctx = () => hooks.context(program.opts().root ?? defaultStoreRoot(process.env));
   const { out } = hooks;
 

@@ -10,6 +10,7 @@ import { readImageFile } from './image-files.js';
 import { commandLine, mergeEnv, workingDir, type ProcessOptions } from './process-args.js';
 import { containerSpec, hostsFile } from './spec.js';
 import type { ContainerRecord, ContainerStore } from './store.js';
+import { SignalForwarder } from './signals.js';
 import { TerminalSession, type TerminalIo } from './terminal.js';
 import { resolveUser } from './user.js';
 
@@ -28,8 +29,6 @@ export interface RunOptions extends ProcessOptions {
   privileged: boolean;
   readOnly: boolean;
 }
-
-const FORWARDED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
 /** `tsrun run` in the foreground: create, start, wait, clean up; resolves to the exit code. */
 export async function runContainer(deps: ContainerDeps, opts: RunOptions, io: TerminalIo): Promise<number> {
@@ -112,10 +111,12 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
     stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2],
     pdeathsig: 9,
   });
+  const signals = new SignalForwarder().attach();
   let started;
   try {
     started = await startProcess(sys, plan);
   } catch (err) {
+    signals.detach();
     if (pty) sys.close(pty.master);
     await deps.containers.setState(record.Id, { Status: 'exited', ExitCode: exitCodeOf(err), FinishedAt: new Date().toISOString() });
     throw err;
@@ -125,10 +126,7 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
   }
   await deps.containers.setState(record.Id, { Status: 'running', Running: true, Pid: started.pid, StartedAt: new Date().toISOString() });
   terminal?.start();
-  const forward = (sig: NodeJS.Signals) => {
-    try { process.kill(started.pid, sig); } catch { /* already gone */ }
-  };
-  for (const sig of FORWARDED_SIGNALS) process.on(sig, forward);
+  signals.started(started.pid);
   try {
     const status = await started.exit;
     await terminal?.finish();
@@ -137,7 +135,7 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
     });
     return status;
   } finally {
-    for (const sig of FORWARDED_SIGNALS) process.off(sig, forward); // the terminal session closed the pty master
+    signals.detach(); // the terminal session has closed the pty master
   }
 }
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command (README, .ci/run): builds, runs unit and integration tests,
+# and ends with one plain line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+npm run --silent build >/tmp/tsrun-build.log 2>&1 || { cat /tmp/tsrun-build.log; echo "0 passed, 1 failed"; exit 1; }
+out=$(mktemp)
+npx tap --reporter=tap "${@:-test/unit test/integration}" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+node -e '
+  const text = require("fs").readFileSync(process.argv[1], "utf8");
+  let pass = 0, fail = 0, skip = 0;
+  // top-level results only: one line per test file
+  for (const line of text.split("\n")) {
+    const m = /^(not ok|ok) \d+ - /.exec(line);
+    if (!m) continue;
+    if (/# SKIP/.test(line)) skip++; else if (m[1] === "ok") pass++; else fail++;
+  }
+  // count assertions too: the summary tap prints, e.g. "# { total: 7, pass: 7 }"
+  const s = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?(?:, skip: (\d+))?/.exec(text);
+  if (s) { pass = +s[2]; fail = +(s[3] || 0); skip = +(s[4] || 0); }
+  console.log(`${pass} passed, ${fail} failed` + (skip ? `, ${skip} skipped` : ""));
+' "$out"
+rm -f "$out"
+exit "$status"
