@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the system packages tsrun, its tests and its benchmarks need on
+# Debian/Ubuntu. Used by .ci/run, the QEMU runner, Lima and Vagrant alike, so
+# the four paths cannot drift apart. Idempotent; run as root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+PACKAGES=(
+  # build the addon (node-gyp)
+  build-essential python3 make g++ git ca-certificates
+  # fixtures and tests
+  busybox-static tmux iproute2 iptables procps kmod curl openssl file
+  # a real registry on loopback, and other clients' images for interop
+  docker-registry apache2-utils skopeo umoci
+  # peers for differential tests and benchmarks
+  crun runc
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "provision: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Debian registry package starts a service on :5000 in a full system; the tests start their own.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
+fi
+
+# Node.js 20 or newer: use what is there, else Debian's (bookworm has 18: too old, say so).
+if ! command -v node >/dev/null 2>&1 || [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+  echo "provision: Node.js >= 20 is required (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "provision: install it from your distribution or nodejs.org, then run this script again." >&2
+  exit 1
+fi
+
+modprobe overlay 2>/dev/null || true
+grep -qw overlay /proc/filesystems || { echo "provision: the kernel has no overlayfs" >&2; exit 1; }
+echo "provision: ok ($(node --version), $(uname -r))"
