@@ -9,6 +9,11 @@
  * point at an entry already inside the layer, and metadata is changed only
  * with calls that do not follow symlinks (lchown, lutimes, lsetxattr, or
  * f* calls on a descriptor we opened ourselves).
+ *
+ * Speed: every path-based step runs in tar order, one at a time; only work on
+ * descriptors we opened (writing a buffered small file, fchown, fchmod,
+ * futimes, close) runs concurrently in a TaskPool, so a later entry that
+ * replaces a parent can never redirect it.
  */
 import { createHash } from 'node:crypto';
 import { constants, type Stats } from 'node:fs';
@@ -21,6 +26,7 @@ import { isZlibError, openLayerInput } from './decompress.js';
 import { SafeRoot, baseOf, cleanEntryName, lstatOrNull, parentOf } from './safe-path.js';
 import type { TarHeader } from './tar-format.js';
 import { ByteReader, readTar, type TarEntry } from './tar-reader.js';
+import { TaskPool } from './task-pool.js';
 import {
   OPAQUE_MARKER, WHITEOUT_META_PREFIX, classifyTarName, isOverlayWhiteout, isOverlayXattr,
   isXattrUnsupported, makeOverlayWhiteout, markOverlayOpaque,
@@ -43,6 +49,10 @@ const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
 const O_CREATE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 const O_OPEN_DIR = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+/** Files up to this size are read into memory and written concurrently. */
+const BUFFERED_FILE = 1024 * 1024;
+const MAX_TASKS = 32;
+const MAX_BUFFERED = 64 * 1024 * 1024;
 
 interface DirMeta {
   mode: number;
@@ -63,13 +73,14 @@ export async function applyLayer(tar: Readable, dir: string, fsops: FsOps, opts:
   try {
     if (input.decompressor) await pipeline(input.raw, input.decompressor, consume);
     else await pipeline(input.raw, consume);
+    await extractor.finish();
   } catch (err) {
+    await extractor.abandon();
     if (isZlibError(err)) {
       throw new TsrunError('INVALID_ARGUMENT', `layer is not valid gzip: ${(err as Error).message}`, { cause: err });
     }
     throw err;
   }
-  await extractor.finish();
   return { size: extractor.size, diffID: `sha256:${hash.digest('hex')}` };
 }
 
@@ -93,10 +104,17 @@ function entryError(err: unknown, name: string): unknown {
   });
 }
 
+async function readAll(body: AsyncIterable<Buffer>, size: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
 class Extractor {
   size = 0;
   /** Directory modes and times, applied at the end so writing children does not disturb them. */
   private readonly dirMeta = new Map<string, DirMeta>();
+  private readonly pool = new TaskPool(MAX_TASKS, MAX_BUFFERED);
 
   constructor(
     private readonly root: SafeRoot,
@@ -167,20 +185,34 @@ class Extractor {
   private async file(rel: string, h: TarHeader, entry: TarEntry): Promise<void> {
     const path = this.root.abs(rel);
     const fh = await this.createNew(rel, () => open(path, O_CREATE_NEW, 0o600));
+    let data: Buffer | undefined;
+    const finish = async (): Promise<void> => {
+      try {
+        if (data !== undefined) await writeFile(fh, data);
+        await fh.chown(h.uid, h.gid); // before chmod: chown clears setuid/setgid
+        await fh.chmod(h.mode);
+        // after chown, which drops security.capability; path-based, so never in the pool
+        if (h.xattrs.size > 0) this.setXattrs(path, h);
+        await fh.utimes(h.atime ?? h.mtime, h.mtime);
+      } finally {
+        await fh.close();
+      }
+    };
     try {
-      await writeFile(fh, entry.body());
-      this.size += h.size;
-      await fh.chown(h.uid, h.gid); // before chmod: chown clears setuid/setgid
-      await fh.chmod(h.mode);
-      this.setXattrs(path, h); // after chown, which drops security.capability
-      await fh.utimes(h.atime ?? h.mtime, h.mtime);
-    } finally {
+      if (h.size <= BUFFERED_FILE && h.xattrs.size === 0) data = await readAll(entry.body(), h.size);
+      else await writeFile(fh, entry.body());
+    } catch (err) {
       await fh.close();
+      throw err;
     }
+    this.size += h.size;
+    if (h.xattrs.size > 0) return finish();
+    await this.pool.run(() => finish().catch((err: unknown) => Promise.reject(entryError(err, h.name))), data?.length ?? 0);
   }
 
   private async symlink(rel: string, h: TarHeader): Promise<void> {
     const path = this.root.abs(rel);
+    if (h.linkname === '' || h.linkname.includes('\0')) throw invalid(`layer entry "${h.name}" has an invalid symlink target`);
     await this.createNew(rel, () => symlink(h.linkname, path));
     await lchown(path, h.uid, h.gid);
     this.setXattrs(path, h);
@@ -248,22 +280,37 @@ class Extractor {
     await rm(path, { recursive: true, force: true });
   }
 
-  /** Directory modes and mtimes, deepest first, through descriptors opened without following symlinks. */
+  /**
+   * Waits for pending files, then sets directory modes and mtimes, deepest
+   * level first, through descriptors opened without following symlinks.
+   */
   async finish(): Promise<void> {
-    const depth = (rel: string): number => (rel === '' ? 0 : rel.split('/').length);
-    const dirs = [...this.dirMeta].sort(([a], [b]) => depth(b) - depth(a));
-    for (const [rel, meta] of dirs) {
-      try {
-        const fh = await open(this.root.abs(rel), O_OPEN_DIR);
-        try {
-          await fh.chmod(meta.mode);
-          await fh.utimes(meta.atime, meta.mtime);
-        } finally {
-          await fh.close();
-        }
-      } catch (err) {
-        throw entryError(err, rel === '' ? '.' : rel);
+    await this.pool.drain();
+    const levels = new Map<number, Array<[string, DirMeta]>>();
+    for (const [rel, meta] of this.dirMeta) {
+      const depth = rel === '' ? 0 : rel.split('/').length;
+      levels.set(depth, [...(levels.get(depth) ?? []), [rel, meta]]);
+    }
+    for (const depth of [...levels.keys()].sort((a, b) => b - a)) {
+      for (const [rel, meta] of levels.get(depth)!) {
+        await this.pool.run(() => this.finishDir(rel, meta).catch((err: unknown) => Promise.reject(entryError(err, rel || '.'))));
       }
+      await this.pool.drain(); // a parent may lose search permission once its mode is set
+    }
+  }
+
+  /** After a failure: lets started work end (and close its descriptors). */
+  async abandon(): Promise<void> {
+    await this.pool.settle();
+  }
+
+  private async finishDir(rel: string, meta: DirMeta): Promise<void> {
+    const fh = await open(this.root.abs(rel), O_OPEN_DIR);
+    try {
+      await fh.chmod(meta.mode);
+      await fh.utimes(meta.atime, meta.mtime);
+    } finally {
+      await fh.close();
     }
   }
 }

@@ -101,12 +101,29 @@ function readXattrs(walk: Walk, path: string): Array<[string, Buffer]> {
     if (isXattrUnsupported(err)) return [];
     throw err;
   }
+  if (walk.overlay) refuseUnsupportedOverlay(path, names);
   const xattrs: Array<[string, Buffer]> = [];
   for (const name of names.filter((n) => !isOverlayXattr(n)).sort()) {
     const value = fsops.lgetxattr(path, name);
     if (value !== undefined) xattrs.push([name, value]);
   }
   return xattrs;
+}
+
+/**
+ * A metacopy file keeps its data in a lower layer and a redirect dir was
+ * renamed from one: the upper dir alone no longer describes them, so the
+ * diff would be silently wrong. Mount with metacopy=off,redirect_dir=off.
+ */
+function refuseUnsupportedOverlay(path: string, xattrNames: string[]): void {
+  for (const name of xattrNames) {
+    const feature = /^(trusted|user)\.overlay\.(metacopy|redirect)$/.exec(name)?.[2];
+    if (feature !== undefined) {
+      throw new TsrunError('FAILED_PRECONDITION', `${path} uses overlayfs ${feature}, which a layer diff cannot express`, {
+        hint: 'mount the overlay with metacopy=off,redirect_dir=off',
+      });
+    }
+  }
 }
 
 async function* writeEntry(walk: Walk, rel: string, child: Child, tarName: string): AsyncGenerator<Buffer> {
