@@ -68,16 +68,17 @@ class ArchiveLoader {
       const layers: Descriptor[] = [];
       for (const l of e.Layers) {
         const f = this.entry(l);
-        layers.push({ mediaType: (await isGzipFile(f.file)) ? MediaType.DockerLayerGzip : MediaType.DockerLayer, digest: f.digest, size: f.size });
+        layers.push({ mediaType: (await isGzipFile(f.file)) ? MediaType.OciLayerGzip : MediaType.OciLayer, digest: f.digest, size: f.size });
       }
       await this.commit(configFile);
       for (const l of e.Layers) await this.commit(this.entry(l));
+      // An OCI manifest (docker save has none of its own): OCI tools only list OCI media types in index.json.
       const manifest: Manifest = {
-        schemaVersion: 2, mediaType: MediaType.DockerManifest,
-        config: { mediaType: MediaType.DockerConfig, digest: configFile.digest, size: configFile.size }, layers,
+        schemaVersion: 2, mediaType: MediaType.OciManifest,
+        config: { mediaType: MediaType.OciConfig, digest: configFile.digest, size: configFile.size }, layers,
       };
       const blob = await this.deps.content.putJson(manifest);
-      loaded.push(await this.finish(blob.digest, blob.size, MediaType.DockerManifest, (e.RepoTags ?? []).map(storedName)));
+      loaded.push(await this.finish(blob.digest, blob.size, MediaType.OciManifest, (e.RepoTags ?? []).map(storedName)));
     }
     return loaded;
   }
