@@ -1,4 +1,5 @@
 import type { LinuxDevice, Mount, RuntimeSpec } from '../oci/runtime-spec.js';
+import { FILE_MOUNT_OPTION } from '../runtime/index.js';
 import type { ResolvedUser } from './user.js';
 
 export interface ContainerSpecInput {
@@ -44,7 +45,7 @@ export const DEFAULT_MASKED_PATHS = [
 export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
 function fileBind(destination: string, source: string): Mount {
-  return { destination, type: 'bind', source, options: ['rbind', 'rprivate', 'tsrun.file'] };
+  return { destination, type: 'bind', source, options: ['rbind', 'rprivate', FILE_MOUNT_OPTION] };
 }
 
 /** The OCI runtime spec of a container started by `tsrun run` (pure: no I/O). */

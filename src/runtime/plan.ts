@@ -15,6 +15,9 @@ const NAMESPACE_FLAGS: Record<string, number> = {
   network: CLONE.NEWNET, user: CLONE.NEWUSER, cgroup: CLONE.NEWCGROUP,
 };
 
+/** Marks a bind mount whose missing target must be created as a file (tsrun's own option word). */
+export const FILE_MOUNT_OPTION = 'tsrun.file';
+
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
@@ -53,7 +56,8 @@ function planMounts(spec: RuntimeSpec, rootfsMount: RootfsMount | undefined): Pl
     mounts.push({ source: rootfsMount.source, target: rootfs, fstype: rootfsMount.type, flags, data });
   }
   for (const m of spec.mounts) {
-    const { flags, data } = parseMountOptions(m.options);
+    const options = m.options ?? [];
+    const { flags, data } = parseMountOptions(options.filter((o) => o !== FILE_MOUNT_OPTION));
     const isBind = (flags & 0x1000) !== 0;
     mounts.push({
       source: m.source ?? m.type ?? 'none',
@@ -62,7 +66,7 @@ function planMounts(spec: RuntimeSpec, rootfsMount: RootfsMount | undefined): Pl
       fstype: isBind ? '' : m.type ?? '',
       flags,
       data,
-      isFile: isBind && (m.options ?? []).includes('tsrun.file'),
+      isFile: isBind && options.includes(FILE_MOUNT_OPTION),
     });
   }
   return mounts;
