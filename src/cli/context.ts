@@ -1,8 +1,10 @@
 import { FileLock } from '../core/lock.js';
 import { StorePaths } from '../core/paths.js';
 import { ContentStore } from '../content/index.js';
-import { ImageStore } from '../image/index.js';
-import { ContainerStore, type ContainerDeps } from '../container/index.js';
+// Deep imports on purpose: the barrels pull in load/save/build code that a `run` never needs (start-up time).
+import { ImageStore } from '../image/store.js';
+import { ContainerStore } from '../container/store.js';
+import type { ContainerDeps } from '../container/run.js';
 import { LayerStore } from '../snapshot/layer-store.js';
 import type { Sys } from '../sys/types.js';
 

@@ -7,7 +7,6 @@ import { isErrno, TsrunError } from '../core/errors.js';
 import type { StorePaths } from '../core/paths.js';
 import { scratchPath } from '../core/scratch.js';
 import type { FsOps } from '../sys/index.js';
-import { applyLayer } from './apply-layer.js';
 
 export interface LayerInfo {
   diffID: string;
@@ -39,6 +38,7 @@ export class LayerStore {
     const diff = path.join(work, 'diff');
     await fs.mkdir(diff, { recursive: true, mode: 0o755 });
     try {
+      const { applyLayer } = await import('./apply-layer.js'); // loaded only when a layer is unpacked
       const { diffID, size } = await applyLayer(tar, diff, this.fsops);
       if (expectedDiffID && diffID !== expectedDiffID) {
         throw new TsrunError('INVALID_ARGUMENT', `layer digest mismatch: expected ${expectedDiffID}, got ${diffID}`);

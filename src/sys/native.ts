@@ -1,14 +1,14 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeSync } from 'node:fs';
+import { closeSync, existsSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import { errnoName } from './errno.js';
 import type { ExitStatus, Pty, SpawnedChild, SpawnPlan, Sys } from './types.js';
 
 /** The addon's raw surface (native/addon.cc). */
 interface Addon {
-  spawn(plan: SpawnPlan): SpawnedChild;
+  spawn(plan: SpawnPlan, namespaceFds?: number[]): SpawnedChild;
   waitpid(pid: number): Promise<ExitStatus>;
   flock(fd: number, mode: string): Promise<void>;
   mknod(path: string, mode: number, major: number, minor: number): void;
@@ -45,9 +45,15 @@ function wrapped<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) =>
   };
 }
 
+/** build/Release/tsrun_native.node of the package this file is in (dist/sys/ or the dist/tsrun.mjs bundle). */
 export function addonPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  return path.resolve(here, '../../build/Release/tsrun_native.node');
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    const candidate = path.join(dir, 'build', 'Release', 'tsrun_native.node');
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../build/Release/tsrun_native.node');
 }
 
 export function loadNativeSys(): Sys {
@@ -61,6 +67,8 @@ export function loadNativeSys(): Sys {
   }
   return {
     spawn: wrapped((plan: SpawnPlan) => addon.spawn(plan)),
+    spawnJoin: wrapped((plan: SpawnPlan, fds: number[]) => addon.spawn(plan, fds)),
+    monitorExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-monitor'),
     waitExit: wrapped((pid: number) => addon.waitpid(pid)),
     flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),
     mknod: wrapped((p: string, mode: number, major: number, minor: number) => addon.mknod(p, mode, major, minor)),

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cliPath = path.join(repoRoot, 'dist/cli/main.js');
+export const cliPath = path.join(repoRoot, 'dist/tsrun.mjs');
 
 export interface Result {
   code: number;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { TsrunError } from '../../core/errors.js';
-import { parseEnvFile, resolveEnvFlags, runContainer } from '../../container/index.js';
+import { parseEnvFile, resolveEnvFlags } from '../../container/process-args.js';
+import { runContainer } from '../../container/run.js';
 import type { Context } from '../context.js';
 
 export interface RunFlags {
