@@ -1,5 +1,6 @@
 import { FileLock } from '../core/lock.js';
 import { StorePaths } from '../core/paths.js';
+import { removeAbandonedScratch } from '../core/scratch.js';
 import { ContentStore } from '../content/index.js';
 // Deep imports on purpose: the barrels pull in load/save/build code that a `run` never needs (start-up time).
 import { ImageStore } from '../image/store.js';
@@ -18,6 +19,7 @@ export async function createContext(root: string): Promise<Context> {
   const lock = new FileLock(paths.lockFile, sys.flock);
   const { promises: fs } = await import('node:fs');
   await fs.mkdir(paths.root, { recursive: true, mode: 0o700 });
+  await removeAbandonedScratch(paths.tmpDir); // what a killed tsrun left half-written
   const content = new ContentStore(paths);
   const layers = new LayerStore(paths, sys);
   const images = new ImageStore(paths, content, lock);

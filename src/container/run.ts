@@ -106,7 +106,8 @@ async function startAndWait(deps: ContainerDeps, record: ContainerRecord, image:
     spec,
     rootfsMount: {
       type: 'overlay', source: 'overlay', cwd: paths.root,
-      options: [`lowerdir=${lowers.join(':')}`, `upperdir=${path.join(dir, 'upper')}`, `workdir=${path.join(dir, 'work')}`],
+      // redirect_dir/metacopy off: an upper dir must hold whole files and dirs so commit can turn it into a layer
+      options: [`lowerdir=${lowers.join(':')}`, `upperdir=${path.join(dir, 'upper')}`, `workdir=${path.join(dir, 'work')}`, 'redirect_dir=off', 'metacopy=off'],
     },
     stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2],
     pdeathsig: 9,
