@@ -31,7 +31,8 @@ const isNumeric = (s: string) => /^\d+$/.test(s);
  * passwd and group files like runc's user.GetExecUser.
  */
 export function resolveUser(spec: string, passwdText?: string, groupText?: string): ResolvedUser {
-  const [userPart, groupPart] = spec === '' ? ['root', undefined] : spec.split(':', 2);
+  // No user given means uid 0, found in passwd or not (an image may have no /etc/passwd).
+  const [userPart, groupPart] = spec === '' ? ['0', undefined] : spec.split(':', 2);
   const passwd = parsePasswd(passwdText);
   const groups = parseGroup(groupText);
   const entry = isNumeric(userPart) ? passwd.find((e) => e.uid === Number(userPart)) : passwd.find((e) => e.name === userPart);
