@@ -79,6 +79,8 @@ export class ImageStore {
     }
     const at = name.indexOf('@');
     if (at >= 0) {
+      const named = images.find((i) => i.names.includes(name)); // a repo digest recorded by pull or push
+      if (named) return named;
       const digest = name.slice(at + 1);
       const repo = name.slice(0, at);
       return images.find((i) => i.manifestDigest === digest && i.names.some((n) => n.startsWith(repo + ':') || n.startsWith(repo + '@')))

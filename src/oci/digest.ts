@@ -38,3 +38,37 @@ export class DigestingStream extends Transform {
     cb();
   }
 }
+
+/**
+ * Passes bytes on while hashing them and fails the stream, before it ends,
+ * when they do not match `expected` (or exceed `size`): a consumer never sees
+ * a clean end of wrong bytes.
+ */
+export class VerifyingStream extends DigestingStream {
+  constructor(
+    readonly expected: string,
+    private readonly size: number | undefined,
+    private readonly failure: string,
+    private readonly onBytes?: (bytes: number) => void,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.size !== undefined && this.bytes + chunk.length > this.size) {
+      cb(new TsrunError('INVALID_ARGUMENT', `${this.failure} (more than ${this.size} bytes)`));
+      return;
+    }
+    super._transform(chunk, enc, cb);
+    this.onBytes?.(this.bytes);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    super._flush((err) => {
+      if (err) cb(err);
+      else if (this.digest !== this.expected || (this.size !== undefined && this.bytes !== this.size)) {
+        cb(new TsrunError('INVALID_ARGUMENT', this.failure));
+      } else cb();
+    });
+  }
+}
