@@ -67,7 +67,6 @@ export function loadNativeSys(): Sys {
   }
   return {
     spawn: wrapped((plan: SpawnPlan) => addon.spawn(plan)),
-    spawnJoin: wrapped((plan: SpawnPlan, fds: number[]) => addon.spawn(plan, fds)),
     monitorExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-monitor'),
     waitExit: wrapped((pid: number) => addon.waitpid(pid)),
     flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),
