@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { defaultStoreRoot } from '../core/paths.js';
 import type { Context } from './context.js';
 import type { Output } from './output.js';
+import { registerRegistryCommands } from './registry-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -19,6 +20,7 @@ export function createProgram(hooks: ProgramHooks): Command {
     .description('A daemonless container runtime')
     .version('0.1.0', '-v, --version')
     .option('--root <dir>', 'store directory (default: $TSRUN_ROOT or /var/lib/tsrun)')
+    .option('--config <dir>', "location of the client config files (credentials; default: $DOCKER_CONFIG or ~/.docker)")
     .enablePositionalOptions()
     .showSuggestionAfterError()
     .exitOverride(); // set before adding commands: subcommands copy it, so flag errors reach main (exit 125)
@@ -41,11 +43,12 @@ export function createProgram(hooks: ProgramHooks): Command {
     .option('-h, --hostname <name>', 'container host name')
     .option('--privileged', 'give extended privileges to this container')
     .option('--read-only', "mount the container's root filesystem as read only")
+    .option('--pull <policy>', 'pull image before running ("always", "missing", "never")', 'missing')
     .helpOption('--help', 'display help for command')
     .passThroughOptions()
     .action(async (image: string, command: string[], flags) => {
       const { run } = await import('./commands/run.js');
-      hooks.setExitCode(await run(await ctx(), image, command, flags));
+      hooks.setExitCode(await run(await ctx(), image, command, { ...flags, configDir: program.opts().config }));
     });
 
   const imagesCmd = (name: string) => program.command(name)
@@ -112,6 +115,8 @@ export function createProgram(hooks: ProgramHooks): Command {
       const { importImage } = await import('./commands/image-admin.js');
       await importImage(await ctx(), file, ref, out);
     });
+
+  registerRegistryCommands(program, ctx, out);
 
   program.addOption(new Option('--log-level <level>', 'log level').hideHelp());
   return program;

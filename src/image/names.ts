@@ -35,5 +35,7 @@ export function storedName(ref: string): string {
 /** The familiar form of a stored name: `busybox:latest`. */
 export function familiarName(fullName: string): string {
   const { repository, tag } = displayName(fullName);
+  const at = fullName.indexOf('@');
+  if (at >= 0) return `${repository}@${fullName.slice(at + 1)}`; // a repo digest
   return tag === '<none>' ? repository : `${repository}:${tag}`;
 }

@@ -19,14 +19,17 @@ export async function removeImage(deps: ImageDeps, ref: string, force: boolean, 
   const inUse = (await users()).get(image.id) ?? [];
   const byId = !isName(ref, image.names);
   const result: RemoveResult = { untagged: [], deleted: [] };
-  if (inUse.length && !force && (byId || image.names.length <= 1)) {
+  if (inUse.length && !force && (byId || image.names.filter((n) => !n.includes('@')).length <= 1)) {
     throw new TsrunError('CONFLICT', `conflict: unable to remove repository reference "${ref}" (must force) - container ${inUse[0].slice(0, 12)} is using its referenced image ${image.id.slice(7, 19)}`, { exitCode: 1 });
   }
-  if (byId && image.names.length > 1 && !force) {
+  if (byId && new Set(image.names.map(repositoryOf)).size > 1 && !force) {
     throw new TsrunError('CONFLICT', `conflict: unable to delete ${image.id.slice(7, 19)} (must be forced) - image is referenced in multiple repositories`, { exitCode: 1 });
   }
   await deps.lock.with('exclusive', async () => {
     const names = byId ? image.names : [storedName(ref)];
+    // repo digests (NAME@DIGEST) go with the last tag, as in Docker
+    const remaining = image.names.filter((n) => !names.includes(n));
+    if (remaining.every((n) => n.includes('@'))) names.push(...remaining);
     for (const n of names) {
       await deps.images.untag(n, true);
       result.untagged.push(familiarName(n));
@@ -68,4 +71,11 @@ export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promis
       if (!liveBlobs.has(digest)) await deps.content.delete(digest);
     }
   });
+}
+
+function repositoryOf(name: string): string {
+  const at = name.indexOf('@');
+  if (at >= 0) return name.slice(0, at);
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
 }

@@ -29,7 +29,8 @@ export async function saveImages(deps: ImageDeps, refs: Array<{ ref: string; ima
     new Promise<void>((resolve, reject) => pack.entry({ name, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
 
   for (const { ref, image } of refs) {
-    const names = image.names.filter((n) => refNames(ref, image).includes(n));
+    // repo digests (NAME@DIGEST) are not tags: docker load would refuse them in RepoTags
+    const names = image.names.filter((n) => !n.includes('@') && refNames(ref, image).includes(n));
     await addBlob(image.manifest.config.digest, image.manifest.config.size);
     for (const l of image.manifest.layers) await addBlob(l.digest, l.size);
     await addBlob(image.manifestDigest, await deps.content.size(image.manifestDigest));

@@ -3,6 +3,8 @@ import { TsrunError } from '../../core/errors.js';
 import { parseEnvFile, resolveEnvFlags } from '../../container/process-args.js';
 import { runContainer } from '../../container/run.js';
 import type { Context } from '../context.js';
+import { processOutput } from '../output.js';
+import { pullForRun } from './run-pull.js';
 
 export interface RunFlags {
   rm?: boolean;
@@ -17,10 +19,13 @@ export interface RunFlags {
   hostname?: string;
   privileged?: boolean;
   readOnly?: boolean;
+  pull?: string;
+  configDir?: string;
 }
 
 /** `tsrun run [flags] IMAGE [COMMAND [ARG...]]`; resolves to the container's exit code. */
 export async function run(ctx: Context, image: string, args: string[], flags: RunFlags): Promise<number> {
+  await pullForRun(ctx, image, flags.pull ?? 'missing', flags.configDir, processOutput);
   const env = [
     ...flags.envFile.flatMap((f) => parseEnvFile(readEnvFile(f), f, process.env)),
     ...resolveEnvFlags(flags.env, process.env),
