@@ -12,6 +12,17 @@
           "cflags_c": ["-std=gnu11"]
         }]
       ]
+    },
+    {
+      "target_name": "tsrun-monitor",
+      "type": "executable",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/monitor.c", "native/monitor-io.c", "native/plan-codec.c", "native/spawn.c", "native/mounts.c"],
+          "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
+          "cflags_c": ["-std=gnu11"]
+        }]
+      ]
     }
   ]
 }

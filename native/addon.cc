@@ -190,6 +190,8 @@ void ReadPlan(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
   p.max_fd = (int)Num(o, "maxFd", 1024);
 }
 
+// spawn(plan) clones into new namespaces; spawn(plan, nsFds) joins a
+// container's namespaces instead (`tsrun exec`).
 Napi::Value Spawn(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (!info[0].IsObject()) {
@@ -200,8 +202,15 @@ Napi::Value Spawn(const Napi::CallbackInfo& info) {
   tsrun_spawn_plan plan;
   ReadPlan(info[0].As<Napi::Object>(), storage, plan);
   if (env.IsExceptionPending()) return env.Undefined();
+  std::vector<int> ns_fds;
+  if (info.Length() > 1 && info[1].IsArray()) {
+    Napi::Array a = info[1].As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) ns_fds.push_back(a.Get(i).ToNumber().Int32Value());
+  }
+  plan.join_ns_fds = ns_fds.data();
+  plan.njoin_ns = ns_fds.size();
   tsrun_spawn_result res;
-  int rc = tsrun_spawn(&plan, &res);
+  int rc = ns_fds.empty() ? tsrun_spawn(&plan, &res) : tsrun_spawn_join(&plan, &res);
   if (rc < 0) {
     ThrowIf(env, rc, "clone");
     return env.Undefined();

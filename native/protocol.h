@@ -49,6 +49,8 @@ enum tsrun_stage {
   TSRUN_STAGE_CLOSE_FDS,
   TSRUN_STAGE_EXEC,
   TSRUN_STAGE_RLIMIT,
+  TSRUN_STAGE_SETNS,      /* exec: joining the container's namespaces */
+  TSRUN_STAGE_CLONE,      /* exec: the second clone into the joined PID namespace */
 };
 
 #endif

@@ -245,8 +245,8 @@ static __attribute__((noreturn)) void child_main(const struct tsrun_spawn_plan *
   _exit(127);
 }
 
-int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out) {
-  int sync[2], errpipe[2];
+/* The sync socket and the CLOEXEC error pipe, made before clone. */
+static int open_channels(int sync[2], int errpipe[2]) {
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) return -errno;
   if (pipe2(errpipe, O_CLOEXEC) < 0) {
     int e = errno;
@@ -254,6 +254,13 @@ int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *
     close(sync[1]);
     return -e;
   }
+  return 0;
+}
+
+int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out) {
+  int sync[2], errpipe[2];
+  int rc = open_channels(sync, errpipe);
+  if (rc < 0) return rc;
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -273,6 +280,72 @@ int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *
     return -saved;
   }
   out->pid = (pid_t)pid;
+  out->sync_fd = sync[0];
+  out->err_fd = errpipe[0];
+  return 0;
+}
+
+/* The first child of `exec`: setns() only changes the caller (and, for PID,
+ * only its future children), so join everything here, then clone once more
+ * with CLONE_PARENT: the grandchild is the caller's child, inside the PID
+ * namespace. Its pid goes back on pid_fd; this process then exits. */
+static __attribute__((noreturn)) void join_main(const struct tsrun_spawn_plan *p, int sync_fd, int err_fd, int pid_fd) {
+  err_fd_child = err_fd;
+  for (size_t i = 0; i < p->njoin_ns; i++) {
+    if (setns(p->join_ns_fds[i], 0) < 0) fail(TSRUN_STAGE_SETNS, errno, (int)i);
+  }
+  long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+  if (pid == 0) {
+    close(pid_fd);
+    child_main(p, sync_fd, err_fd);
+  }
+  if (pid < 0) fail(TSRUN_STAGE_CLONE, errno, -1);
+  int32_t v = (int32_t)pid;
+  ssize_t n;
+  do {
+    n = write(pid_fd, &v, sizeof v);
+  } while (n < 0 && errno == EINTR);
+  _exit(0);
+}
+
+int tsrun_spawn_join(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out) {
+  int sync[2], errpipe[2], pidpipe[2];
+  int rc = open_channels(sync, errpipe);
+  if (rc < 0) return rc;
+  if (pipe2(pidpipe, O_CLOEXEC) < 0) {
+    int e = errno;
+    close(sync[0]), close(sync[1]), close(errpipe[0]), close(errpipe[1]);
+    return -e;
+  }
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  long first = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+  if (first == 0) {
+    close(sync[0]);
+    close(errpipe[0]);
+    close(pidpipe[0]);
+    join_main(plan, sync[1], errpipe[1], pidpipe[1]);
+  }
+  int saved = errno;
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  close(sync[1]);
+  close(errpipe[1]);
+  close(pidpipe[1]);
+  if (first < 0) {
+    close(sync[0]), close(errpipe[0]), close(pidpipe[0]);
+    return -saved;
+  }
+  /* A few setns calls and one clone: short enough to wait for here. */
+  int32_t pid = -1;
+  ssize_t n;
+  do {
+    n = read(pidpipe[0], &pid, sizeof pid);
+  } while (n < 0 && errno == EINTR);
+  close(pidpipe[0]);
+  while (waitpid((pid_t)first, NULL, __WALL) < 0 && errno == EINTR) {
+  }
+  out->pid = n == (ssize_t)sizeof pid ? (pid_t)pid : -1;
   out->sync_fd = sync[0];
   out->err_fd = errpipe[0];
   return 0;

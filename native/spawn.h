@@ -63,6 +63,8 @@ struct tsrun_spawn_plan {
   int set_caps;                   /* 0: keep the caps we have */
   uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
   int max_fd;                     /* fallback when close_range is missing */
+  const int *join_ns_fds;         /* exec: namespace fds to setns into, in order (opened before clone) */
+  size_t njoin_ns;
 };
 
 struct tsrun_spawn_result {
@@ -73,6 +75,12 @@ struct tsrun_spawn_result {
 
 /* Returns 0 or -errno. Must be called from the main JS thread. */
 int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out);
+
+/* `tsrun exec`: a first child joins plan->join_ns_fds, then clones with
+ * CLONE_PARENT so the process that execs is our child and sits inside the
+ * joined PID namespace. out->pid is -1 when joining failed; the record is
+ * then waiting on out->err_fd. Blocks briefly (the first child's setns). */
+int tsrun_spawn_join(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@ import { ContentStore } from '../content/index.js';
 // Deep imports on purpose: the barrels pull in load/save/build code that a `run` never needs (start-up time).
 import { ImageStore } from '../image/store.js';
 import { ContainerStore } from '../container/store.js';
+import { VolumeStore } from '../container/volume-store.js';
 import type { ContainerDeps } from '../container/run.js';
 import { LayerStore } from '../snapshot/layer-store.js';
 import type { Sys } from '../sys/types.js';
@@ -24,5 +25,8 @@ export async function createContext(root: string): Promise<Context> {
   const layers = new LayerStore(paths, sys);
   const images = new ImageStore(paths, content, lock);
   const containers = new ContainerStore(paths, lock);
-  return { paths, sys, lock, content, layers, images, containers };
+  const volumes = new VolumeStore(paths);
+  // node + this script: the monitor runs `tsrun rm` with it after a `run -d --rm` container exits
+  const selfCommand = [process.execPath, process.argv[1]];
+  return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand };
 }

@@ -2,6 +2,8 @@ import { Command, Option } from 'commander';
 import { defaultStoreRoot } from '../core/paths.js';
 import type { Context } from './context.js';
 import type { Output } from './output.js';
+import { registerContainerCommands } from './container-commands.js';
+import { addCreateOptions } from './create-options.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -27,25 +29,12 @@ export function createProgram(hooks: ProgramHooks): Command {
   const ctx = () => hooks.context(program.opts().root ?? defaultStoreRoot(process.env));
   const { out } = hooks;
 
-  program.command('run')
+  addCreateOptions(program.command('run')
     .description('Create and run a new container from an image')
     .usage('[OPTIONS] IMAGE [COMMAND] [ARG...]')
-    .argument('<image>').argument('[command...]')
-    .option('--rm', 'remove the container when it exits')
-    .option('-i, --interactive', 'keep STDIN open')
-    .option('-t, --tty', 'allocate a pseudo-TTY')
-    .option('-e, --env <K=V>', 'set environment variables', collect, [])
-    .option('--env-file <file>', 'read in a file of environment variables', collect, [])
-    .option('-w, --workdir <dir>', 'working directory inside the container')
-    .option('-u, --user <user[:group]>', 'username or UID (format: <name|uid>[:<group|gid>])')
-    .option('--entrypoint <cmd>', 'overwrite the default ENTRYPOINT of the image')
-    .option('--name <name>', 'assign a name to the container')
-    .option('-h, --hostname <name>', 'container host name')
-    .option('--privileged', 'give extended privileges to this container')
-    .option('--read-only', "mount the container's root filesystem as read only")
+    .argument('<image>').argument('[command...]'))
+    .option('-d, --detach', 'run the container in the background and print its ID')
     .option('--pull <policy>', 'pull image before running ("always", "missing", "never")', 'missing')
-    .helpOption('--help', 'display help for command')
-    .passThroughOptions()
     .action(async (image: string, command: string[], flags) => {
       const { run } = await import('./commands/run.js');
       hooks.setExitCode(await run(await ctx(), image, command, { ...flags, configDir: program.opts().config }));
@@ -119,5 +108,6 @@ export function createProgram(hooks: ProgramHooks): Command {
   registerRegistryCommands(program, ctx, out);
 
   program.addOption(new Option('--log-level <level>', 'log level').hideHelp());
+  registerContainerCommands(program, hooks, ctx);
   return program;
 }

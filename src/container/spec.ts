@@ -18,6 +18,8 @@ export interface ContainerSpecInput {
   capabilities: string[];
   noNewPrivileges: boolean;
   readonlyRoot: boolean;
+  /** Volumes, binds and tmpfs mounts of the container, after the defaults. */
+  extraMounts?: Mount[];
 }
 
 /** Docker's default mounts (moby oci/defaults.go). */
@@ -57,6 +59,7 @@ export function containerSpec(input: ContainerSpecInput): RuntimeSpec {
     fileBind('/etc/hosts', input.etcFiles.hosts),
   ];
   if (input.terminal && input.consolePath) mounts.push(fileBind('/dev/console', input.consolePath));
+  mounts.push(...(input.extraMounts ?? []));
   const caps = input.capabilities;
   return {
     ociVersion: '1.0.2',

@@ -14,6 +14,27 @@ export interface ContainerState {
   ExitCode: number;
   StartedAt: string;
   FinishedAt: string;
+  /** The tsrun-monitor keeping the container (with its start time: a pid may be reused). */
+  MonitorPid?: number;
+  MonitorStartTime?: number;
+  Error?: string;
+}
+
+/** A mount of the container, as `inspect` shows it (Docker's MountPoint). */
+export interface MountPoint {
+  Type: 'bind' | 'volume' | 'tmpfs';
+  /** The volume name (volume mounts only). */
+  Name?: string;
+  Source: string;
+  Destination: string;
+  Driver?: string;
+  Mode: string;
+  RW: boolean;
+  Propagation: string;
+  /** tmpfs mount options (size=, mode=). */
+  Options?: string[];
+  /** A volume made for this container alone (image VOLUME, `-v /path`): `rm -v` deletes it. */
+  Anonymous?: boolean;
 }
 
 export interface ContainerRecord {
@@ -29,6 +50,7 @@ export interface ContainerRecord {
   Config: {
     Hostname: string;
     User: string;
+    /** The whole environment of the process (image, flags, HOSTNAME, HOME). */
     Env: string[];
     Cmd: string[] | null;
     Entrypoint: string[] | null;
@@ -37,8 +59,16 @@ export interface ContainerRecord {
     OpenStdin: boolean;
     Labels: Record<string, string>;
     Image: string;
+    StopSignal?: string;
+    ExposedPorts?: Record<string, object>;
+    Volumes?: Record<string, object>;
   };
-  HostConfig: { AutoRemove: boolean };
+  HostConfig: { AutoRemove: boolean; Privileged?: boolean; ReadonlyRootfs?: boolean; Binds?: string[] };
+  Mounts?: MountPoint[];
+}
+
+export function newContainerId(): string {
+  return randomBytes(32).toString('hex');
 }
 
 const NEW_STATE: ContainerState = { Status: 'created', Running: false, Pid: 0, ExitCode: 0, StartedAt: '', FinishedAt: '' };
@@ -81,7 +111,7 @@ export class ContainerStore {
   }
 
   /** Reserves an id and a unique name and writes the record (under the lock: two tsruns may race). */
-  async create(fields: Omit<ContainerRecord, 'Id' | 'Name' | 'Created'>, name?: string): Promise<ContainerRecord> {
+  async create(fields: Omit<ContainerRecord, 'Id' | 'Name' | 'Created'>, name?: string, id?: string): Promise<ContainerRecord> {
     if (name !== undefined && !isValidName(name)) {
       throw new TsrunError('INVALID_ARGUMENT', `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     }
@@ -92,7 +122,7 @@ export class ContainerStore {
       }
       let chosen = name?.replace(/^\//, '');
       while (!chosen || taken.has(chosen)) chosen = generateName();
-      const record: ContainerRecord = { ...fields, Id: randomBytes(32).toString('hex'), Name: chosen, Created: new Date().toISOString() };
+      const record: ContainerRecord = { ...fields, Id: id ?? newContainerId(), Name: chosen, Created: new Date().toISOString() };
       const dir = this.paths.containerDir(record.Id);
       for (const sub of ['upper', 'work', 'merged']) await fs.mkdir(`${dir}/${sub}`, { recursive: true, mode: 0o755 });
       await writeJsonAtomic(this.paths.containerFile(record.Id, 'state.json'), NEW_STATE);
@@ -106,9 +136,13 @@ export class ContainerStore {
   }
 
   async setState(id: string, change: Partial<ContainerState>): Promise<ContainerState> {
-    const next = { ...(await this.state(id)), ...change };
+    const next: ContainerState = { ...(await this.state(id)), ...change };
     await writeJsonAtomic(this.paths.containerFile(id, 'state.json'), next);
     return next;
+  }
+
+  async update(record: ContainerRecord): Promise<void> {
+    await writeJsonAtomic(this.paths.containerFile(record.Id, 'config.json'), record);
   }
 
   /** Removes the record first (rename away), then the files: a crash never leaves a half container listed. */

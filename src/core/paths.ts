@@ -8,7 +8,8 @@ import path from 'node:path';
  *   ROOT/layers/<diffID hex>/diff        unpacked layer, shared by every image that has it
  *   ROOT/layers/<diffID hex>/layer.json  its metadata (size, short link id)
  *   ROOT/l/<link>                        short symlinks to layer diffs (keep overlay's option string short)
- *   ROOT/containers/<id>/                config.json, upper/, work/, merged/, hosts, hostname, resolv.conf
+ *   ROOT/containers/<id>/                config.json, state.json, ctr.log, upper/, work/, merged/, hosts, hostname, resolv.conf
+ *   ROOT/volumes/<name>/                 volume.json, _data/ (what the container sees)
  *   ROOT/tmp/<pid>-<random>              scratch space; removed when its process is gone
  *   ROOT/tsrun.lock                      the store's metadata lock
  */
@@ -33,6 +34,8 @@ export class StorePaths {
   get containersDir(): string { return path.join(this.root, 'containers'); }
   containerDir(id: string): string { return path.join(this.containersDir, id); }
   containerFile(id: string, name: string): string { return path.join(this.containerDir(id), name); }
+  get volumesDir(): string { return path.join(this.root, 'volumes'); }
+  volumeDir(name: string): string { return path.join(this.volumesDir, name); }
   get tmpDir(): string { return path.join(this.root, 'tmp'); }
   get emptyDir(): string { return path.join(this.root, 'empty'); }
 }

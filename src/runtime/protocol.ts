@@ -4,6 +4,7 @@ export const STAGES = [
   'remount', 'mknod', 'symlink', 'pivot_root', 'umount old root', 'mask path', 'readonly path', 'readonly root',
   'mkdir', 'loopback', 'capability bounding set', 'keepcaps', 'setgroups', 'setgid', 'setuid', 'capset',
   'ambient capabilities', 'no_new_privs', 'pdeathsig', 'chdir', 'signals', 'close fds', 'exec', 'rlimit',
+  'setns', 'clone',
 ] as const;
 
 export const STAGE_EXEC = 31;

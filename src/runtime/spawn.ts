@@ -20,8 +20,10 @@ export async function startProcess(
   sys: Sys,
   plan: SpawnPlan,
   beforeStart?: (pid: number) => Promise<void>,
+  joinNamespaces?: number[],
 ): Promise<StartedProcess> {
-  const child = sys.spawn(plan);
+  const child = joinNamespaces ? sys.spawnJoin(plan, joinNamespaces) : sys.spawn(plan);
+  if (child.pid < 0) return failedJoin(sys, child.syncFd, child.errFd, plan);
   const exit = sys.waitExit(child.pid);
   try {
     if (beforeStart) await beforeStart(child.pid);
@@ -40,6 +42,17 @@ export async function startProcess(
     sys.close(child.errFd);
   }
   return { pid: child.pid, exit };
+}
+
+/** The first child of an exec could not join the namespaces: its record says why. */
+async function failedJoin(sys: Sys, syncFd: number, errFd: number, plan: SpawnPlan): Promise<never> {
+  try {
+    const record = await readChildError(errFd);
+    throw record ? childSetupError(record, plan) : new TsrunError('CHILD_SETUP', 'exec failed: could not join the container');
+  } finally {
+    sys.close(syncFd);
+    sys.close(errFd);
+  }
 }
 
 const readAsync = promisify(read);

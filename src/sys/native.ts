@@ -8,7 +8,7 @@ import type { ExitStatus, Pty, SpawnedChild, SpawnPlan, Sys } from './types.js';
 
 /** The addon's raw surface (native/addon.cc). */
 interface Addon {
-  spawn(plan: SpawnPlan): SpawnedChild;
+  spawn(plan: SpawnPlan, namespaceFds?: number[]): SpawnedChild;
   waitpid(pid: number): Promise<ExitStatus>;
   flock(fd: number, mode: string): Promise<void>;
   mknod(path: string, mode: number, major: number, minor: number): void;
@@ -67,6 +67,8 @@ export function loadNativeSys(): Sys {
   }
   return {
     spawn: wrapped((plan: SpawnPlan) => addon.spawn(plan)),
+    spawnJoin: wrapped((plan: SpawnPlan, fds: number[]) => addon.spawn(plan, fds)),
+    monitorExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-monitor'),
     waitExit: wrapped((pid: number) => addon.waitpid(pid)),
     flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),
     mknod: wrapped((p: string, mode: number, major: number, minor: number) => addon.mknod(p, mode, major, minor)),

@@ -117,6 +117,14 @@ export interface Pty {
 
 export interface Sys extends FsOps, MountOps {
   spawn(plan: SpawnPlan): SpawnedChild;
+  /**
+   * `exec`: a child that setns()es into each fd (opened by the caller), then
+   * clones once more so the process is inside the PID namespace. pid is -1
+   * when joining failed (the record waits on errFd).
+   */
+  spawnJoin(plan: SpawnPlan, namespaceFds: number[]): SpawnedChild;
+  /** The tsrun-monitor executable built beside the addon. */
+  monitorExecutable(): string;
   /** Resolves when the child exits (a native thread waits for it). */
   waitExit(pid: number): Promise<ExitStatus>;
   openPty(): Pty;

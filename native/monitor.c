@@ -1,0 +1,204 @@
+/*
+ * tsrun-monitor: keeps one detached container company (Podman's conmon role).
+ * tsrun prepares everything (the plan file, the pty, the stdin pipe) and
+ * starts this program detached; it does the clone itself so that it is the
+ * container's parent: it reaps it, holds its stdio, writes the log and the
+ * state. A single-threaded C program: libc is fine here, and it stays ~1 MB.
+ *
+ * usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]
+ * fds:   0 the container's stdin (the pty slave with tty), 1/2 attach outputs
+ *        (/dev/null when detached), 3 report pipe to tsrun, 4 pty master (tty).
+ * report (one line on fd 3): "pid N" | "child STAGE ERRNO INDEX" | "error ERRNO WHAT"
+ */
+#define _GNU_SOURCE
+#include "monitor-io.h"
+#include "plan-codec.h"
+#include "protocol.h"
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define REPORT_FD 3
+#define MASTER_FD 4
+
+static void report(const char *fmt, int a, int b, int c) {
+  char line[128];
+  int n = snprintf(line, sizeof line, fmt, a, b, c);
+  if (write(REPORT_FD, line, (size_t)n) < 0) { /* tsrun is gone: nothing to tell */
+  }
+}
+
+static void die(const char *what) {
+  char line[160];
+  int n = snprintf(line, sizeof line, "error %d %s\n", errno, what);
+  if (write(REPORT_FD, line, (size_t)n) < 0) {
+  }
+  exit(1);
+}
+
+static char *read_plan(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0) return NULL;
+  char *buf = malloc((size_t)st.st_size + 1);
+  size_t got = 0;
+  while (buf && got < (size_t)st.st_size) {
+    ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  close(fd);
+  unlink(path); /* it holds the environment: do not leave it lying around */
+  *len = got;
+  return buf;
+}
+
+/* GO, then EOF on the error pipe means execve happened (see spawn.c). */
+static int release_child(const struct tsrun_spawn_result *res) {
+  struct tsrun_child_error rec;
+  size_t got = 0;
+  if (write(res->sync_fd, "G", 1) != 1) return -1;
+  while (got < sizeof rec) {
+    ssize_t n = read(res->err_fd, (char *)&rec + got, sizeof rec - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += (size_t)n;
+  }
+  close(res->sync_fd);
+  close(res->err_fd);
+  if (got < sizeof rec) return 0;
+  while (waitpid(res->pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  report("child %d %d %d\n", rec.stage, rec.err, rec.index);
+  return -1;
+}
+
+static int exit_code(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Pumps the streams until they end and the container is reaped; returns its exit code. */
+static int supervise(pid_t pid, struct log_stream *streams, int nstreams, int sfd) {
+  int code = -1;
+  for (;;) {
+    struct pollfd fds[3];
+    int open_streams = 0;
+    for (int i = 0; i < nstreams; i++) {
+      fds[i].fd = streams[i].fd;
+      fds[i].events = POLLIN;
+      if (streams[i].fd >= 0) open_streams++;
+    }
+    fds[nstreams].fd = code < 0 ? sfd : -1;
+    fds[nstreams].events = POLLIN;
+    if (code >= 0 && open_streams == 0) return code;
+    /* Once the container is gone its PID namespace is too: the pipes end at once. */
+    int r = poll(fds, (nfds_t)nstreams + 1, code >= 0 ? 2000 : -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r == 0) return code;
+    for (int i = 0; i < nstreams; i++) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      if (log_pump(&streams[i]) == 0) {
+        log_flush(&streams[i]);
+        close(streams[i].fd);
+        streams[i].fd = -1;
+      }
+    }
+    if (fds[nstreams].fd >= 0 && (fds[nstreams].revents & POLLIN)) {
+      struct signalfd_siginfo si;
+      if (read(sfd, &si, sizeof si) < 0) { /* drained below anyway */
+      }
+      int status;
+      if (waitpid(pid, &status, WNOHANG) == pid) code = exit_code(status);
+    }
+  }
+}
+
+static int stdin_to_devnull(void) {
+  int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0) return -1;
+  dup2(null, 0);
+  close(null);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) {
+    fprintf(stderr, "usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]\n");
+    return 2;
+  }
+  int tty = 0;
+  char **exit_command = NULL;
+  for (int i = 4; i < argc; i++) {
+    if (!strcmp(argv[i], "tty")) tty = 1;
+    if (!strcmp(argv[i], "--") && i + 1 < argc) {
+      exit_command = argv + i + 1;
+      break;
+    }
+  }
+  signal(SIGPIPE, SIG_IGN);
+  if (chdir("/") < 0) die("chdir");
+  size_t len = 0;
+  char *buf = read_plan(argv[1], &len);
+  struct tsrun_spawn_plan plan;
+  if (!buf || tsrun_decode_plan(buf, len, &plan) < 0) die("plan");
+  if (log_open(argv[3]) < 0) die("log");
+
+  struct log_stream streams[2];
+  memset(streams, 0, sizeof streams);
+  int out[2], err[2], nstreams = tty ? 1 : 2;
+  if (tty) {
+    plan.stdio[0] = plan.stdio[1] = plan.stdio[2] = 0;
+    streams[0] = (struct log_stream){.fd = MASTER_FD, .attach_fd = 1, .name = "stdout"};
+  } else {
+    if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) die("pipe");
+    plan.stdio[0] = 0, plan.stdio[1] = out[1], plan.stdio[2] = err[1];
+    streams[0] = (struct log_stream){.fd = out[0], .attach_fd = 1, .name = "stdout"};
+    streams[1] = (struct log_stream){.fd = err[0], .attach_fd = 2, .name = "stderr"};
+  }
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  sigprocmask(SIG_BLOCK, &chld, NULL);
+  int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
+  if (sfd < 0) die("signalfd");
+
+  struct tsrun_spawn_result res;
+  int rc = tsrun_spawn(&plan, &res);
+  if (rc < 0) {
+    errno = -rc;
+    die("clone");
+  }
+  if (!tty) close(out[1]), close(err[1]);
+  stdin_to_devnull(); /* the container has its own copy; EOF must come from tsrun's end */
+  if (release_child(&res) < 0) return 1;
+
+  struct monitor_state st = {.path = argv[2], .running = 1, .pid = res.pid, .monitor_pid = getpid()};
+  st.monitor_start_time = own_start_time();
+  now_rfc3339(st.started_at, sizeof st.started_at);
+  if (state_write(&st) < 0) die("state");
+  report("pid %d\n", res.pid, 0, 0);
+  close(REPORT_FD);
+
+  st.exit_code = supervise(res.pid, streams, nstreams, sfd);
+  for (int i = 0; i < nstreams; i++) log_flush(&streams[i]);
+  st.running = 0;
+  st.pid = 0;
+  now_rfc3339(st.finished_at, sizeof st.finished_at);
+  state_write(&st);
+  if (exit_command) { /* e.g. `tsrun rm` for run -d --rm: leave it the signals it expects */
+    sigprocmask(SIG_UNBLOCK, &chld, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    execv(exit_command[0], exit_command);
+  }
+  return 0;
+}

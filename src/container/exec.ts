@@ -1,0 +1,84 @@
+/**
+ * `tsrun exec`: a new process in a running container. The namespace fds are
+ * opened here, before clone; the native side joins them in a fresh child and
+ * clones once more into the PID namespace (native/spawn.c tsrun_spawn_join).
+ */
+import { closeSync, openSync, promises as fs } from 'node:fs';
+import { TsrunError } from '../core/errors.js';
+import type { RuntimeSpec } from '../oci/runtime-spec.js';
+import { spawnPlanFor, startProcess } from '../runtime/index.js';
+import type { ContainerDeps } from './deps.js';
+import { allowedCapabilities } from './launch-plan.js';
+import { currentState } from './liveness.js';
+import { mergeEnv } from './process-args.js';
+import { resolveInRoot } from './root-view.js';
+import { SignalForwarder } from './signals.js';
+import type { ContainerRecord } from './store.js';
+import { TerminalSession, type TerminalIo } from './terminal.js';
+import { resolveUser } from './user.js';
+
+export interface ExecOptions {
+  args: string[];
+  interactive: boolean;
+  tty: boolean;
+  env: string[];
+  workdir?: string;
+  user?: string;
+}
+
+/** Joined in this order; mnt last, so the rest are found through the host's /proc. */
+const NAMESPACES = ['ipc', 'uts', 'net', 'pid', 'mnt'];
+
+async function containerFile(root: string, file: string): Promise<string | undefined> {
+  return fs.readFile(await resolveInRoot(root, file), 'utf8').catch(() => undefined);
+}
+
+async function execSpec(record: ContainerRecord, pid: number, opts: ExecOptions): Promise<RuntimeSpec> {
+  const root = `/proc/${pid}/root`;
+  const user = resolveUser(opts.user ?? record.Config.User, await containerFile(root, '/etc/passwd'), await containerFile(root, '/etc/group'));
+  const caps = await allowedCapabilities(record.HostConfig.Privileged === true);
+  return {
+    ociVersion: '1.0.2',
+    process: {
+      terminal: opts.tty,
+      user: { uid: user.uid, gid: user.gid, additionalGids: user.additionalGids },
+      args: opts.args,
+      env: mergeEnv(record.Config.Env, opts.env, opts.tty ? { TERM: 'xterm' } : {}),
+      cwd: opts.workdir ?? record.Config.WorkingDir,
+      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+      noNewPrivileges: record.HostConfig.Privileged !== true,
+    },
+    root: { path: '/' },
+    mounts: [],
+    linux: { namespaces: [] }, // none new: it joins the container's
+  };
+}
+
+export async function execInContainer(deps: ContainerDeps, record: ContainerRecord, opts: ExecOptions, io: TerminalIo): Promise<number> {
+  if (opts.args.length === 0) throw new TsrunError('INVALID_ARGUMENT', 'exec requires at least 1 command argument', { exitCode: 1 });
+  const state = await currentState(deps.containers, record.Id);
+  if (!state.Running) throw new TsrunError('FAILED_PRECONDITION', `container ${record.Id} is not running`, { exitCode: 1 });
+  const spec = await execSpec(record, state.Pid, opts);
+  const nsFds = NAMESPACES.map((ns) => openSync(`/proc/${state.Pid}/ns/${ns}`, 'r'));
+  const pty = opts.tty ? deps.sys.openPty() : undefined;
+  const stdin = pty ? pty.slave : opts.interactive ? 0 : openSync('/dev/null', 'r');
+  const plan = spawnPlanFor({ spec, stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2], pdeathsig: 9 });
+  const terminal = pty && new TerminalSession(deps.sys, pty, io, opts.interactive);
+  const signals = new SignalForwarder().attach();
+  try {
+    const started = await startProcess(deps.sys, plan, undefined, nsFds);
+    if (pty) deps.sys.close(pty.slave);
+    terminal?.start();
+    signals.started(started.pid);
+    const status = await started.exit;
+    await terminal?.finish();
+    return status.code ?? 128 + (status.signal ?? 0);
+  } catch (err) {
+    if (pty) [pty.slave, pty.master].forEach((fd) => { try { deps.sys.close(fd); } catch { /* closed */ } });
+    throw err;
+  } finally {
+    signals.detach();
+    nsFds.forEach((fd) => closeSync(fd));
+    if (!pty && !opts.interactive) closeSync(stdin);
+  }
+}

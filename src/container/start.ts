@@ -1,0 +1,68 @@
+/** `tsrun start`: a created or exited container runs again under a new monitor. */
+import { FileLock } from '../core/lock.js';
+import { TsrunError } from '../core/errors.js';
+import { ensureUnpacked } from '../image/unpack.js';
+import { startMonitored } from '../runtime/index.js';
+import type { Pty } from '../sys/index.js';
+import type { ContainerDeps } from './deps.js';
+import { launchPlan } from './launch-plan.js';
+import { currentState } from './liveness.js';
+import type { ContainerRecord } from './store.js';
+
+export interface StartOptions {
+  /** `start -a` / foreground `run`: the monitor copies the output to our stdout and stderr too. */
+  attach?: boolean;
+  /** With attach and -i: our stdin becomes the container's (a pipe or file is passed as is). */
+  stdinFd?: number;
+}
+
+export interface StartedContainer {
+  pid: number;
+  monitorExit: Promise<void>;
+  /** With a tty and attach: the master, for keystrokes and window size (the monitor reads it). */
+  ptyMaster?: number;
+}
+
+/** Starts the container unless it already runs (then undefined, as Docker's start is a no-op). */
+export async function startContainer(deps: ContainerDeps, record: ContainerRecord, opts: StartOptions = {}): Promise<StartedContainer | undefined> {
+  // Two starts of one container must not both mount its upper dir.
+  const lock = new FileLock(deps.paths.containerFile(record.Id, 'start.lock'), deps.sys.flock);
+  return lock.with('exclusive', async () => {
+    if ((await currentState(deps.containers, record.Id)).Running) return undefined;
+    return launch(deps, record, opts);
+  });
+}
+
+async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartOptions): Promise<StartedContainer> {
+  const image = await deps.images.resolve(record.ImageID);
+  if (!image) throw new TsrunError('NOT_FOUND', `No such image: ${record.ImageID}`);
+  await ensureUnpacked(deps, image);
+  const pty: Pty | undefined = record.Config.Tty ? deps.sys.openPty() : undefined;
+  const file = (name: string) => deps.paths.containerFile(record.Id, name);
+  const autoRemove = record.HostConfig.AutoRemove && !opts.attach;
+  try {
+    const plan = await launchPlan(deps, record, image, pty?.path);
+    const started = await startMonitored(deps.sys, {
+      plan,
+      planFile: file('monitor.plan'),
+      stateFile: file('state.json'),
+      logFile: file('ctr.log'),
+      stdin: pty ? pty.slave : opts.attach ? opts.stdinFd : undefined,
+      ptyMaster: pty?.master,
+      attach: opts.attach ? { stdout: 1, stderr: 2 } : undefined,
+      exitCommand: autoRemove ? [...deps.selfCommand, '--root', deps.paths.root, 'rm', '-f', '-v', record.Id] : undefined,
+    });
+    const keepMaster = pty && opts.attach;
+    if (pty) deps.sys.close(pty.slave);
+    if (pty && !keepMaster) deps.sys.close(pty.master);
+    return { pid: started.pid, monitorExit: started.monitorExit, ptyMaster: keepMaster ? pty.master : undefined };
+  } catch (err) {
+    if (pty) deps.sys.close(pty.slave), deps.sys.close(pty.master);
+    const exitCode = err instanceof TsrunError && err.exitCode !== undefined ? err.exitCode : 125;
+    await deps.containers.setState(record.Id, {
+      Status: 'exited', Running: false, Pid: 0, ExitCode: exitCode, FinishedAt: new Date().toISOString(),
+      Error: err instanceof Error ? err.message : String(err),
+    });
+    throw err;
+  }
+}
