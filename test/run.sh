@@ -4,8 +4,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent build >/tmp/tsrun-build.log 2>&1 || { cat /tmp/tsrun-build.log; echo "0 passed, 1 failed"; exit 1; }
+[ $# -gt 0 ] || set -- test/unit test/integration
 out=$(mktemp)
-npx tap --reporter=tap "${@:-test/unit test/integration}" 2>&1 | tee "$out"
+npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 node -e '
   const text = require("fs").readFileSync(process.argv[1], "utf8");
