@@ -39,8 +39,8 @@ export async function pullImage(deps: PullDeps, refText: string, opts: PullOptio
   const ref = parseDockerReference(refText);
   const progress = opts.progress ?? silentProgress;
   const wanted = normalizePlatform(opts.platform ?? hostPlatform());
-  progress({ id: ref.digest ?? ref.tag, status: `Pulling from ${ref.path}` });
   const remote = await resolveRemoteImage(deps.registry, ref, wanted);
+  progress({ id: ref.digest ?? ref.tag, status: `Pulling from ${ref.path}` });
   const { manifest, repository } = remote;
 
   const configBytes = await repository.fetchBlob(manifest.config.digest);

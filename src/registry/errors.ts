@@ -43,6 +43,7 @@ export async function responseError(res: HttpResponse, context?: string): Promis
 export function networkError(method: string, url: string, err: unknown): TsrunError {
   const e = err as NodeJS.ErrnoException;
   const why = e.code === 'ECONNREFUSED' ? 'connect: connection refused'
+    : e.code === 'EPROTO' && /wrong version number/.test(e.message) ? 'http: server gave HTTP response to HTTPS client'
     : e.code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || e.code === 'SELF_SIGNED_CERT_IN_CHAIN' || e.code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
       ? `tls: failed to verify certificate: x509: certificate signed by unknown authority (${e.code})`
       : e.message;
