@@ -8,16 +8,18 @@ const ALLOWED: Record<string, string[]> = {
   core: [],
   oci: ['core'],
   sys: ['core'],
+  // host configuration: /etc/tsrun/config.json, ~/.docker/config.json, certs.d, credential helpers
+  config: ['oci', 'core'],
   registry: ['oci', 'core'],
   content: ['oci', 'core'],
   snapshot: ['sys', 'oci', 'core'],
   runtime: ['sys', 'oci', 'core'],
   network: ['sys', 'oci', 'core'],
-  image: ['registry', 'content', 'snapshot', 'sys', 'oci', 'core'],
+  image: ['registry', 'config', 'content', 'snapshot', 'sys', 'oci', 'core'],
   container: ['runtime', 'snapshot', 'image', 'network', 'sys', 'oci', 'core'],
   build: ['image', 'snapshot', 'content', 'runtime', 'container', 'sys', 'oci', 'core'],
   oci_runtime: ['runtime', 'sys', 'oci', 'core'],
-  cli: ['build', 'container', 'image', 'registry', 'content', 'snapshot', 'network', 'oci', 'core', 'sys'],
+  cli: ['build', 'container', 'image', 'registry', 'config', 'content', 'snapshot', 'network', 'oci', 'core', 'sys'],
 };
 
 const src = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
