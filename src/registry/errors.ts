@@ -33,7 +33,7 @@ export async function responseError(res: HttpResponse, context?: string): Promis
   }
   const errors = body.errors ?? [];
   const detail = errors.length
-    ? errors.map((e) => `${(e.code ?? 'unknown').toLowerCase()}: ${e.message ?? ''}`).join(', ')
+    ? errors.map((e) => `${(e.code ?? 'unknown').toLowerCase().replace(/_/g, ' ')}: ${e.message ?? ''}`).join(', ')
     : `unexpected status ${res.status} from ${res.url}`;
   const message = context ? `${context}: ${detail}` : detail;
   return new RegistryError(codeForStatus(res.status), message, res.status, errors.map((e) => e.code ?? ''));

@@ -67,7 +67,7 @@ export class Repository {
       const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: string; schemaVersion?: number; manifests?: unknown; config?: unknown };
       // the body's own mediaType wins; registries often send application/json
       if (parsed.mediaType) mediaType = parsed.mediaType;
-      else if (parsed.schemaVersion === 1) mediaType = MediaType.DockerSchema1;
+      else if (parsed.schemaVersion === 1) mediaType = header === MediaType.DockerSchema1Signed ? header : MediaType.DockerSchema1;
       else if (!Object.values(MediaType).includes(header as never)) mediaType = parsed.manifests ? MediaType.OciIndex : MediaType.OciManifest;
     } catch (err) {
       throw new TsrunError('INVALID_ARGUMENT', `manifest ${this.name}:${reference} is not valid JSON`, { cause: err });
