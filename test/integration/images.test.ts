@@ -17,7 +17,7 @@ if (requiresRoot(t)) {
     const list = tsrun(root, ['images']);
     t.equal(list.code, 0);
     t.match(list.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
-    t.match(list.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s+(Less than a second|\d+ seconds) ago\s+[\d.]+MB\n/);
+    t.match(list.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s+(Less than a second|About a minute|\d+ seconds) ago\s+[\d.]+MB\n/);
     t.equal(tsrun(root, ['tag', 'busybox', 'example.com/team/box:v1']).code, 0);
     const ids = tsrun(root, ['images', '-q']).stdout.trim().split('\n');
     t.equal(ids.length, 1, 'two names, one image');
@@ -84,6 +84,22 @@ if (requiresRoot(t)) {
     t.equal(load.code, 0, load.stderr);
     t.match(load.stdout, /Loaded image: fromskopeo:1/);
     t.equal(tsrun(other, ['run', '--rm', 'fromskopeo:1', 'cat', '/etc/issue']).stdout, 'tsrun busybox\n');
+  });
+
+  t.test('load reads an OCI layout written by umoci', async (t) => {
+    const layout = path.join(root, 'umoci-layout');
+    const bundle = path.join(root, 'umoci-bundle');
+    const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { encoding: 'utf8' });
+    sh(`umoci init --layout ${layout} && umoci new --image ${layout}:latest && umoci unpack --image ${layout}:latest ${bundle}`);
+    sh(`tar -C ${bundle}/rootfs -xf ${busyboxRootfsTar()} && echo from-umoci > ${bundle}/rootfs/etc/issue`);
+    sh(`umoci repack --image ${layout}:latest ${bundle} && umoci config --image ${layout}:latest --config.cmd cat --config.cmd /etc/issue`);
+    sh(`tar -C ${layout} -cf ${layout}.tar .`);
+    const load = tsrun(root, ['load', '-i', `${layout}.tar`]);
+    t.equal(load.code, 0, load.stderr);
+    const id = /Loaded image ID: (sha256:[0-9a-f]{64})/.exec(load.stdout)?.[1];
+    t.ok(id, 'umoci names the image only "latest": it loads untagged, by ID');
+    t.equal(tsrun(root, ['tag', id!, 'umoci:1']).code, 0);
+    t.equal(tsrun(root, ['run', '--rm', 'umoci:1']).stdout, 'from-umoci\n', 'the image config (CMD) is honoured');
   });
 
   t.test('an image with 120 layers runs', async (t) => {
