@@ -12,6 +12,8 @@ PACKAGES=(
   busybox-static tmux iproute2 iptables procps kmod curl openssl file
   # a real registry on loopback, and other clients' images for interop
   docker-registry apache2-utils skopeo umoci
+  # zstd-compressed layers (Node 20 zlib has no zstd)
+  zstd
   # peers for differential tests and benchmarks
   crun runc
 )

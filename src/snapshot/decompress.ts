@@ -1,10 +1,11 @@
 /**
  * Layer compression by magic bytes (media types lie or are missing):
- * plain tar and gzip are read; zstd, xz and bzip2 are refused clearly.
+ * plain tar, gzip and zstd are read; xz and bzip2 are refused clearly.
  */
-import { Readable, type Transform } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TsrunError } from '../core/errors.js';
+import { zstdDecompressor } from './zstd.js';
 
 export type Compression = 'none' | 'gzip' | 'zstd' | 'xz' | 'bzip2';
 
@@ -37,7 +38,7 @@ export interface LayerInput {
   /** The stream exactly as it came in, magic bytes included. */
   raw: Readable;
   /** The decompressor to pipe `raw` through, if any. */
-  decompressor?: Transform;
+  decompressor?: Duplex;
 }
 
 /** Peeks at the first bytes of `tar` without losing them. */
@@ -58,16 +59,14 @@ export async function openLayerInput(tar: Readable): Promise<LayerInput> {
     throw err;
   }
   const compression = detectCompression(Buffer.concat(head));
-  if (compression !== 'none' && compression !== 'gzip') {
+  if (compression === 'xz' || compression === 'bzip2') {
     await source.return?.();
-    throw new TsrunError('INVALID_ARGUMENT', `${compression}-compressed layers are not supported (only plain tar and gzip)`, {
-      hint: compression === 'zstd' ? 'pull an image variant with gzip layers' : undefined,
-    });
+    throw new TsrunError('INVALID_ARGUMENT', `${compression}-compressed layers are not supported (only plain tar, gzip and zstd)`);
   }
   const raw = Readable.from(replay(head, source), { objectMode: false });
-  return compression === 'gzip'
-    ? { compression, raw, decompressor: createGunzip({ chunkSize: 64 * 1024 }) }
-    : { compression, raw };
+  if (compression === 'gzip') return { compression, raw, decompressor: createGunzip({ chunkSize: 64 * 1024 }) };
+  if (compression === 'zstd') return { compression, raw, decompressor: zstdDecompressor() };
+  return { compression, raw };
 }
 
 /** zlib errors carry codes like Z_DATA_ERROR; they mean a corrupt layer, not a bug. */
