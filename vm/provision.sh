@@ -17,6 +17,8 @@ PACKAGES=(
   # peers for differential tests and benchmarks
   crun runc
 )
+# vm/qemu-image.sh installs the same list when it builds the QEMU guest.
+if [ "${1:-}" = --list ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
