@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Pull benchmark (not run in CI): a multi-layer image of about 90 MB
+# uncompressed (busybox plus layers of random and text files), served by a
+# local docker-registry on 127.0.0.1, pulled into an empty store by
+#   - curl of the same blobs, 3 at a time (the floor: bytes only),
+#   - tsrun pull (download + verify + unpack),
+#   - skopeo copy to an OCI dir + umoci unpack,
+#   - podman pull, when installed.
+# The image and the registry storage are cached in $TSRUN_BENCH_CACHE
+# (default /var/tmp/tsrun-bench), outside the repo. Run as root after `npm run build`.
+# Usage: bench/pull.sh [RUNS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-3}
+CACHE=${TSRUN_BENCH_CACHE:-/var/tmp/tsrun-bench}
+TSRUN="node $PWD/dist/tsrun.mjs"
+[ -f dist/tsrun.mjs ] || TSRUN="node $PWD/dist/cli/main.js"
+mkdir -p "$CACHE"
+work=$(mktemp -d)
+registry_pid=
+cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$(now)" -v b="$1" 'BEGIN { printf "%.3f", a - b }'; }
+
+# --- the image: an OCI layout built with umoci, one layer per repack
+layout="$CACHE/layout"
+if [ ! -f "$CACHE/layout.done" ]; then
+  echo "bench: building the image in $layout (once)" >&2
+  rm -rf "$layout" "$CACHE/bundle"
+  umoci init --layout "$layout"
+  umoci new --image "$layout:bench"
+  umoci unpack --image "$layout:bench" "$CACHE/bundle" >/dev/null
+  scripts/busybox-rootfs.sh | tar -C "$CACHE/bundle/rootfs" -xf -
+  umoci repack --refresh-bundle --image "$layout:bench" "$CACHE/bundle"
+  for n in 1 2 3 4; do
+    d="$CACHE/bundle/rootfs/data$n"
+    mkdir -p "$d"
+    # half incompressible, half text: about 22 MB per layer
+    for f in $(seq 1 40); do head -c 262144 /dev/urandom > "$d/random-$f.bin"; done
+    for f in $(seq 1 40); do head -c 196608 /dev/urandom | base64 > "$d/text-$f.txt"; done
+    umoci repack --refresh-bundle --image "$layout:bench" "$CACHE/bundle"
+  done
+  umoci config --image "$layout:bench" --config.cmd sh
+  rm -rf "$CACHE/bundle"
+  touch "$CACHE/layout.done"
+fi
+
+# --- the registry, its storage cached too
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/registry.yml" <<YML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $CACHE/registry}}
+http: {addr: 127.0.0.1:$port}
+YML
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+host=127.0.0.1:$port
+ref=$host/bench/image:1
+skopeo copy --quiet --dest-tls-verify=false "oci:$layout:bench" "docker://$ref"
+
+manifest=$(curl -fs -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$host/v2/bench/image/manifests/1")
+blobs=$(node -e 'const m=JSON.parse(process.argv[1]); for (const l of m.layers) console.log(l.digest)' "$manifest")
+bytes=$(node -e 'const m=JSON.parse(process.argv[1]); console.log(m.layers.reduce((a,l)=>a+l.size,0))' "$manifest")
+echo "bench: $(echo "$blobs" | wc -l) layers, $((bytes / 1000000)) MB compressed, from $ref" >&2
+
+echo '{"insecure-registries": ["'"$host"'"]}' > "$work/tsrun.json"
+export TSRUN_CONFIG="$work/tsrun.json" DOCKER_CONFIG="$work/docker"
+
+run_curl() {
+  echo "$blobs" | xargs -P3 -I{} curl -fs -o /dev/null "http://$host/v2/bench/image/blobs/{}"
+}
+run_tsrun() {
+  rm -rf "$work/store"
+  $TSRUN --root "$work/store" pull -q "$ref" >/dev/null
+}
+run_skopeo_umoci() {
+  rm -rf "$work/oci" "$work/bundle"
+  skopeo copy --quiet --src-tls-verify=false "docker://$ref" "oci:$work/oci:img"
+  umoci unpack --image "$work/oci:img" "$work/bundle" >/dev/null
+}
+run_podman() {
+  podman rmi -f "$ref" >/dev/null 2>&1 || true
+  podman pull -q --tls-verify=false "$ref" >/dev/null
+}
+
+tools=(curl tsrun skopeo_umoci)
+command -v podman >/dev/null && tools+=(podman)
+declare -A best
+for tool in "${tools[@]}"; do best[$tool]=999999; done
+for run in $(seq "$RUNS"); do
+  for tool in "${tools[@]}"; do
+    sync
+    t0=$(now)
+    "run_$tool"
+    s=$(elapsed "$t0")
+    printf 'run %d  %-14s %6.2f s\n' "$run" "$tool" "$s"
+    best[$tool]=$(awk -v a="$s" -v b="${best[$tool]}" 'BEGIN { print (a < b ? a : b) }')
+  done
+done
+echo
+printf '%-14s %8s %10s %10s\n' tool 'best s' 'MB/s' 'x curl'
+for tool in "${tools[@]}"; do
+  awk -v t="$tool" -v s="${best[$tool]}" -v c="${best[curl]}" -v b="$bytes" 'BEGIN { printf "%-14s %8.2f %10.1f %10.2f\n", t, s, b / 1e6 / s, s / c }'
+done
