@@ -23,7 +23,7 @@ export async function login(server: string | undefined, flags: LoginFlags, out: 
   if (username === undefined || password === undefined) {
     if (!process.stdin.isTTY) throw usage('Cannot perform an interactive login from a non TTY device');
     username ??= await prompt('Username: ', out);
-    password ??= await prompt('Password: ', out);
+    password ??= await promptHidden('Password: ', out);
   }
   if (!username) throw usage('Username is required');
   const { authKey } = await asDaemonCommand(out, async () => verifyLogin(await registrySettings(flags.configDir), server, username!, password!));
@@ -56,4 +56,32 @@ function prompt(question: string, out: Output): Promise<string> {
   out.err(question);
   const rl = createInterface({ input: process.stdin, terminal: false });
   return new Promise((resolve) => rl.once('line', (line) => { rl.close(); resolve(line.trim()); }));
+}
+
+/** Reads a line from the terminal without echo (raw mode); Ctrl-C aborts. */
+function promptHidden(question: string, out: Output): Promise<string> {
+  out.err(question);
+  const stdin = process.stdin;
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const done = (err?: Error) => {
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      out.err('\n');
+      if (err) reject(err);
+      else resolve(text);
+    };
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new TsrunError('INVALID_ARGUMENT', 'login cancelled', { exitCode: 1 }));
+        if (ch === '\u007f' || ch === '\b') text = text.slice(0, -1);
+        else text += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
