@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isErrno } from '../core/errors.js';
 import type { ContainerState, ContainerStore } from './store.js';
 
-/** Field 22 of /proc/<pid>/stat (clock ticks after boot); undefined when the pid is gone. */
+/** Field 22 of /proc/<pid>/stat (clock ticks after boot); undefined when the pid is gone or a zombie. */
 export function processStartTime(pid: number): number | undefined {
   let text: string;
   try {
@@ -17,6 +17,7 @@ export function processStartTime(pid: number): number | undefined {
     throw err;
   }
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // killed, not yet reaped by whoever adopted it
   return Number(fields[19]); // fields[0] is field 3
 }
 

@@ -22,9 +22,13 @@ const SMALL_FILE = 64 * 1024;
 const CHUNK = 512 * 1024;
 const O_READ = constants.O_RDONLY | constants.O_NOFOLLOW;
 
-/** The diff of an overlayfs upper dir as an OCI layer tar (whiteouts and opaque dirs translated). */
-export function writeLayer(upperDir: string, fsops: FsOps): Readable {
-  return Readable.from(tarTree(upperDir, { overlay: true, fsops }), { objectMode: false, highWaterMark: CHUNK });
+/**
+ * The diff of an overlayfs upper dir as an OCI layer tar (whiteouts and opaque
+ * dirs translated). `skip` leaves out entries by relative path (a container's
+ * runtime mountpoints, which Docker keeps in an init layer).
+ */
+export function writeLayer(upperDir: string, fsops: FsOps, opts: { skip?: (rel: string) => boolean } = {}): Readable {
+  return Readable.from(tarTree(upperDir, { overlay: true, fsops, skip: opts.skip }), { objectMode: false, highWaterMark: CHUNK });
 }
 
 /** A whole directory (a rootfs) as a tar, with the same writer; xattrs only when fsops is given. */
@@ -36,6 +40,7 @@ interface WalkOptions {
   /** Translate overlayfs whiteouts and opaque dirs into OCI ones. */
   overlay: boolean;
   fsops?: FsOps;
+  skip?: (rel: string) => boolean;
 }
 
 interface Walk extends WalkOptions {
@@ -59,7 +64,7 @@ interface Child {
 
 async function* walkDir(walk: Walk, rel: string): AsyncGenerator<Buffer> {
   const dirPath = rel === '' ? walk.root : `${walk.root}/${rel}`;
-  const names = await readdir(dirPath);
+  const names = (await readdir(dirPath)).filter((n) => !walk.skip?.(rel === '' ? n : `${rel}/${n}`));
   const children: Child[] = await Promise.all(names.map(async (name) => {
     const st = await lstat(`${dirPath}/${name}`, { bigint: true });
     const tarName = walk.overlay && isOverlayWhiteout(st) ? `${WHITEOUT_PREFIX}${name}` : name;

@@ -1,0 +1,120 @@
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { requiresRoot } from '../helpers/requires.js';
+import { poll, rssKb } from '../helpers/poll.js';
+import { importBusybox, tmpStore, tsrun, tsrunAsync } from '../helpers/tsrun.js';
+
+if (requiresRoot(t)) {
+  const root = tmpStore(t);
+  importBusybox(t, root);
+  t.teardown(() => { tsrun(root, ['rm', '-f', ...tsrun(root, ['ps', '-aq']).stdout.split('\n').filter(Boolean)]); });
+  const state = (id: string) => JSON.parse(readFileSync(path.join(root, 'containers', id, 'state.json'), 'utf8'));
+  const alive = (pid: number) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1][0] !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+  const mounted = () => readFileSync('/proc/self/mountinfo', 'utf8').includes(root);
+
+  t.test('run -d prints the full id, returns at once, and ps shows it Up', async (t) => {
+    const started = Date.now();
+    const r = tsrun(root, ['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '60']);
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, /^[0-9a-f]{64}\n$/);
+    t.ok(Date.now() - started < 5000, 'returns while the container runs');
+    const id = r.stdout.trim();
+    const ps = tsrun(root, ['ps']).stdout.split('\n');
+    t.match(ps[0], /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
+    t.match(ps[1], new RegExp(`^${id.slice(0, 12)}\\s+busybox\\s+"sleep 60"\\s+.+ago\\s+Up .+\\s+sleeper$`));
+    t.equal(tsrun(root, ['ps', '-q', '--no-trunc']).stdout, `${id}\n`);
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.Status}} {{.State.Running}} {{.Name}}', id.slice(0, 5)]).stdout, 'running true /sleeper\n');
+    const monitor = state(id).MonitorPid;
+    const rss = rssKb(monitor, (f) => readFileSync(f, 'utf8'));
+    t.ok(rss > 0 && rss < 10 * 1024, `the monitor is small: ${rss} kB resident`);
+    t.equal(tsrun(root, ['rm', 'sleeper']).code, 1, 'rm refuses a running container');
+    t.match(tsrun(root, ['rm', 'sleeper']).stderr, /container is running: stop the container before removing or force remove/);
+    t.equal(tsrun(root, ['rm', '-f', 'sleeper']).stdout, 'sleeper\n');
+    t.equal(tsrun(root, ['ps', '-aq']).stdout, '');
+    t.notOk(mounted(), 'no mount left after rm');
+  });
+
+  t.test('create, start, wait, restart, kill, ps -a status', async (t) => {
+    const id = tsrun(root, ['create', '--name', 'job', 'busybox', 'sh', '-c', 'echo run; exit 3']).stdout.trim();
+    t.match(id, /^[0-9a-f]{64}$/);
+    t.match(tsrun(root, ['ps', '-a']).stdout, /Created\s+job/);
+    t.equal(tsrun(root, ['ps', '-q']).stdout, '', 'not running: not in ps without -a');
+    t.equal(tsrun(root, ['start', 'job']).stdout, 'job\n');
+    t.equal(tsrun(root, ['wait', 'job']).stdout, '3\n');
+    t.match(tsrun(root, ['ps', '-a', '-f', 'status=exited']).stdout, /Exited \(3\) .+ ago\s+job/);
+    t.equal(tsrun(root, ['ps', '-a', '-q', '-f', 'status=running']).stdout, '');
+    const attached = tsrun(root, ['start', '-a', 'job']);
+    t.equal(attached.stdout, 'run\n');
+    t.equal(attached.code, 3, 'start -a exits with the container');
+    t.equal(tsrun(root, ['logs', 'job']).stdout, 'run\nrun\n', 'the log keeps both runs');
+    const kill = tsrun(root, ['kill', 'job']);
+    t.equal(kill.code, 1);
+    t.match(kill.stderr, /is not running/);
+
+    tsrun(root, ['run', '-d', '--name', 'loop', 'busybox', 'sh', '-c', 'trap "exit 7" USR1; while true; do sleep 0.1; done']);
+    t.equal(tsrun(root, ['kill', '-s', 'USR1', 'loop']).stdout, 'loop\n');
+    t.equal(tsrun(root, ['wait', 'loop']).stdout, '7\n');
+    const pidBefore = state(tsrun(root, ['inspect', '-f', '{{.Id}}', 'loop']).stdout.trim()).Pid;
+    t.equal(tsrun(root, ['restart', '-t', '1', 'loop']).stdout, 'loop\n');
+    t.match(tsrun(root, ['ps']).stdout, /Up .+loop/);
+    t.not(tsrun(root, ['inspect', '-f', '{{.State.Pid}}', 'loop']).stdout.trim(), String(pidBefore));
+    const many = tsrun(root, ['stop', '-t', '1', 'loop', 'no-such']);
+    t.equal(many.stdout, 'loop\n');
+    t.equal(many.code, 1);
+    t.match(many.stderr, /No such container: no-such/);
+    t.equal(tsrun(root, ['rm', 'job', 'loop']).code, 0);
+  });
+
+  t.test('stop: SIGTERM ignored, so the timeout passes, then SIGKILL', async (t) => {
+    tsrun(root, ['run', '-d', '--name', 'stubborn', 'busybox', 'sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);
+    const started = Date.now();
+    t.equal(tsrun(root, ['stop', '-t', '2', 'stubborn']).code, 0);
+    const took = Date.now() - started;
+    t.ok(took >= 2000 && took < 6000, `took ${took} ms`);
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'stubborn']).stdout, '137\n');
+    tsrun(root, ['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done']);
+    const quick = Date.now();
+    tsrun(root, ['stop', 'polite']);
+    t.ok(Date.now() - quick < 5000, 'a process that handles SIGTERM stops at once');
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'polite']).stdout, '0\n');
+    tsrun(root, ['rm', 'stubborn', 'polite']);
+  });
+
+  t.test('a monitor killed with SIGKILL: the container dies, ps -a shows it exited, rm cleans up', async (t) => {
+    const id = tsrun(root, ['run', '-d', 'busybox', 'sleep', '60']).stdout.trim();
+    const { Pid, MonitorPid } = state(id);
+    process.kill(MonitorPid, 'SIGKILL');
+    t.ok(await poll(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(id) && tsrun(root, ['ps', '-q']).stdout === ''), 'not running');
+    t.match(tsrun(root, ['ps', '-a']).stdout, /Exited \(137\)/);
+    t.ok(await poll(() => !alive(Pid)), 'the kernel killed the container with its monitor');
+    t.equal(tsrun(root, ['rm', id.slice(0, 8)]).code, 0);
+    t.notOk(mounted());
+  });
+
+  t.test('two tsruns starting containers at once both succeed with distinct names', async (t) => {
+    const run = () => new Promise<string>((resolve) => {
+      const child = tsrunAsync(root, ['run', '-d', 'busybox', 'sleep', '30']);
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.on('exit', (code) => resolve(code === 0 ? out.trim() : `failed ${code}`));
+    });
+    const ids = await Promise.all([run(), run(), run()]);
+    ids.forEach((id) => t.match(id, /^[0-9a-f]{64}$/));
+    const names = tsrun(root, ['ps']).stdout.trim().split('\n').slice(1).map((l) => l.split(/\s+/).at(-1));
+    t.equal(new Set(names).size, 3, `distinct names: ${names.join(' ')}`);
+    t.equal(tsrun(root, ['rm', '-f', ...ids]).code, 0);
+    t.notOk(mounted());
+  });
+
+  t.test('run -d --rm: the monitor removes the container when it exits', async (t) => {
+    tsrun(root, ['run', '-d', '--rm', '--name', 'ephemeral', 'busybox', 'true']);
+    t.ok(await poll(() => !tsrun(root, ['ps', '-a']).stdout.includes('ephemeral')), 'gone');
+  });
+}
