@@ -4,9 +4,8 @@
  */
 import { TsrunError } from '../core/errors.js';
 import {
-  basicHeader, DOCKER_HUB_AUTH_KEY, DOCKER_HUB_DOMAIN, RegistryError, type Credentials,
+  basicHeader, DOCKER_HUB_AUTH_KEY, DOCKER_HUB_DOMAIN, readBody, RegistryError, type Credentials,
 } from '../registry/index.js';
-import { readBody } from '../registry/transport.js';
 import { createRegistryAccess, type RegistrySettings } from './registry-setup.js';
 
 const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);

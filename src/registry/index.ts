@@ -8,3 +8,4 @@ export { RegistrySession, type SessionOptions } from './session.js';
 export { Repository, MANIFEST_ACCEPT, type FetchedManifest, type BlobStream } from './repository.js';
 export { RegistryError } from './errors.js';
 export { DEFAULT_RETRY, backoffDelay, isTransient, withRetry, type RetryPolicy } from './retry.js';
+export { readBody, type HttpResponse } from './transport.js';
