@@ -117,3 +117,19 @@ t.test('manifests: index -> host platform, digest verified, schema1 refused, mir
   await t.rejects(resolveRemoteImage(access, parseDockerReference('old:v1'), amd64), /old:v1: the image manifest is Docker schema1 \(application\/vnd.docker.distribution.manifest.v1\+prettyjws\), which tsrun does not support/);
   await t.rejects(resolveRemoteImage(access, parseDockerReference('app:2'), amd64), /manifest for app:2 not found: manifest unknown/);
 });
+
+t.test('an identity token (Docker\'s refresh token) is exchanged by OAuth POST', async (t) => {
+  let form: URLSearchParams | undefined;
+  const reg = await startFakeRegistry(t, (req, res, body) => {
+    if (req.url === '/token' && req.method === 'POST') {
+      form = new URLSearchParams(body.toString());
+      return json(res, 200, { access_token: 'oauth', expires_in: 60 });
+    }
+    if (req.headers.authorization !== 'Bearer oauth') return json(res, 401, {}, { 'WWW-Authenticate': `Bearer realm="http://${reg.host}/token",service="svc"` });
+    res.writeHead(200, { 'Content-Length': 0 }).end();
+  });
+  const session = new RegistrySession({ credentials: async () => ({ identityToken: 'refresh-me' }), retry: fast });
+  t.teardown(() => session.close());
+  t.equal(await new Repository(session, endpoint(reg.host), 'a/b', true).hasBlob('sha256:1'), true);
+  t.same(Object.fromEntries(form!), { grant_type: 'refresh_token', refresh_token: 'refresh-me', client_id: 'tsrun', service: 'svc', scope: 'repository:a/b:pull,push' });
+});
