@@ -68,7 +68,9 @@ export class RegistrySession {
 
   private async pingAt(endpoint: RegistryEndpoint, base: string): Promise<PingResult> {
     const url = `${base}/v2/`;
-    const res = await withRetry(this.retry, async () => {
+    // a mirror that does not answer hands over to the next endpoint at once: that is its retry
+    const policy = endpoint.mirror ? { ...this.retry, retries: 0 } : this.retry;
+    const res = await withRetry(policy, async () => {
       let r: HttpResponse;
       try {
         r = await this.transport.send(endpoint, { method: 'GET', url });
