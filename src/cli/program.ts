@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { defaultStoreRoot } from '../core/paths.js';
 import type { Context } from './context.js';
 import type { Output } from './output.js';
+import { registerBuildCommand } from './build-command.js';
 import { registerContainerCommands } from './container-commands.js';
 import { addCreateOptions } from './create-options.js';
 import { registerRegistryCommands } from './registry-commands.js';
@@ -106,6 +107,7 @@ export function createProgram(hooks: ProgramHooks): Command {
     });
 
   registerRegistryCommands(program, ctx, out);
+  registerBuildCommand(program, ctx, out);
 
   program.addOption(new Option('--log-level <level>', 'log level').hideHelp());
   registerContainerCommands(program, hooks, ctx);

@@ -1,3 +1,6 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { readJsonIfExists } from '../core/atomic.js';
 import { TsrunError } from '../core/errors.js';
 import type { ImageDeps } from './image-service.js';
 import { familiarName, storedName } from './names.js';
@@ -63,6 +66,10 @@ export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promis
       for (const l of image.manifest.layers) liveBlobs.add(l.digest);
       for (const d of image.config.rootfs.diff_ids) liveLayers.add(d);
     }
+    for (const pin of await buildCachePins(deps.paths.buildCacheDir)) {
+      pin.blobs?.forEach((b) => liveBlobs.add(b));
+      pin.diffIDs?.forEach((d) => liveLayers.add(d));
+    }
     for (const diffID of await deps.layers.list()) {
       if (!liveLayers.has(diffID)) await deps.layers.remove(diffID);
     }
@@ -71,6 +78,23 @@ export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promis
       if (!liveBlobs.has(digest)) await deps.content.delete(digest);
     }
   });
+}
+
+/**
+ * `tsrun build` records each step's result in ROOT/build-cache/<parent>/<key>.json;
+ * a record's `blobs` and `diffIDs` stay, so the build cache survives rmi.
+ */
+async function buildCachePins(dir: string): Promise<Array<{ blobs?: string[]; diffIDs?: string[] }>> {
+  const pins: Array<{ blobs?: string[]; diffIDs?: string[] }> = [];
+  const parents = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const parent of parents) {
+    const files = await fs.readdir(path.join(dir, parent)).catch(() => [] as string[]);
+    for (const f of files.filter((n) => n.endsWith('.json'))) {
+      const record = await readJsonIfExists<{ blobs?: string[]; diffIDs?: string[] }>(path.join(dir, parent, f)).catch(() => undefined);
+      if (record) pins.push(record);
+    }
+  }
+  return pins;
 }
 
 function repositoryOf(name: string): string {
