@@ -3,9 +3,11 @@
  * cross-repository mount from a repository of the same registry we know holds
  * it, else an upload), then the manifest by tag. Records NAME@DIGEST.
  */
-import { TsrunError } from '../core/errors.js';
+import { isTsrunError, TsrunError } from '../core/errors.js';
 import { MediaType, type Descriptor } from '../oci/image.js';
-import { familiarString, parseDockerReference, parseReference, referenceName } from '../oci/reference.js';
+import {
+  familiarString, formatReference, parseDockerReference, parseReference, referenceName, type NamedReference,
+} from '../oci/reference.js';
 import { Repository } from '../registry/index.js';
 import { runLimited } from './limit.js';
 import { shortDigest, silentProgress, throttledBytes, type ProgressSink } from './progress.js';
@@ -25,6 +27,21 @@ export interface PushResult {
 
 export async function pushImage(deps: PullDeps, refText: string, opts: PushOptions = {}): Promise<PushResult> {
   const ref = parseDockerReference(refText);
+  try {
+    return await pushTo(deps, ref, opts);
+  } catch (err) {
+    // the registry's words ("authentication required") do not say which push failed
+    if (isTsrunError(err, 'UNAUTHORIZED') || isTsrunError(err, 'PERMISSION_DENIED')) {
+      throw new TsrunError(err.code, `push access denied for ${familiarString({ domain: ref.domain, path: ref.path })}: ${err.message}`, {
+        cause: err, hint: `tsrun login ${ref.domain === 'docker.io' ? '' : ref.domain}`.trimEnd(),
+      });
+    }
+    throw err;
+  }
+}
+
+async function pushTo(deps: PullDeps, ref: NamedReference, opts: PushOptions): Promise<PushResult> {
+  const refText = formatReference(ref);
   if (ref.digest) throw new TsrunError('INVALID_ARGUMENT', `cannot push a digest reference: ${refText}`);
   const name = `${referenceName(ref)}:${ref.tag}`;
   const image = await deps.images.resolve(name);

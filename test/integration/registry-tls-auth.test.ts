@@ -25,7 +25,8 @@ if (requiresRoot(t)) {
   t.test('without credentials the registry refuses, clearly', async (t) => {
     const r = tsrun(seed, ['push', name], { env });
     t.equal(r.code, 1);
-    t.match(r.stderr, `Error response from daemon: no basic auth credentials for ${reg.host}`);
+    const expected = `Error response from daemon: push access denied for ${reg.host}/team/busybox: no basic auth credentials for ${reg.host}\nhint: tsrun login ${reg.host}\n`;
+    t.ok(r.stderr.endsWith(expected), r.stderr);
   });
 
   t.test('a wrong password: clear error, exit 1, nothing saved', async (t) => {
