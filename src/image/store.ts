@@ -98,6 +98,7 @@ export class ImageStore {
   /** Points `name` at the manifest, moving it off any other image (which may become dangling). */
   async tag(name: string, manifestDigest: string, size: number, mediaType: string = MediaType.OciManifest): Promise<void> {
     const index = await this.readIndex();
+    if (index.manifests.some((d) => nameOf(d) === name && d.digest === manifestDigest)) return; // already so (a rebuilt image): no write
     const others = index.manifests.filter((d) => nameOf(d) !== name);
     // An image that loses its last name stays as a dangling entry, like Docker's <none>:<none>.
     const lost = index.manifests.find((d) => nameOf(d) === name && d.digest !== manifestDigest);
