@@ -42,20 +42,31 @@ row "tsrun build, cold (--no-cache)" "$(median_ms "$RUNS" $TSRUN build -q --no-c
 row "tsrun build, warm (no change)" "$(median_ms "$RUNS" $TSRUN build -q -t bench "$ctx")"
 row "tsrun build, one copied file changed" "$(median_ms "$RUNS" change $TSRUN build -q -t bench "$ctx")"
 
+# podman and buildah share containers-storage: the base is imported once for both.
+base=localhost/tsrun-bench-busybox
+import_base() {
+  if command -v podman >/dev/null; then podman import "$work/rootfs.tar" "$base" >/dev/null 2>&1
+  else c=$(buildah from scratch) && buildah add "$c" "$work/rootfs.tar" / >/dev/null && buildah commit -q "$c" "$base" >/dev/null && buildah rm "$c" >/dev/null
+  fi
+}
+# crun refuses hybrid cgroup hosts (see bench/start.sh): use runc when it is there.
+runtime=()
+command -v runc >/dev/null && runtime=(--runtime runc)
+
 peer() { # NAME BUILD-COMMAND...: the same three builds with another builder
   local name=$1; shift
   if ! command -v "$name" >/dev/null; then
     row "$name: not installed" "-"
     return
   fi
-  local base=localhost/tsrun-bench-busybox
-  podman_like=$name
-  "$name" import "$work/rootfs.tar" "$base" >/dev/null 2>&1 || { row "$name: cannot import the base image" "-"; return; }
-  "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx" >/dev/null 2>&1
-  row "$* (cold, --no-cache)" "$(median_ms "$RUNS" "$@" --no-cache --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
-  row "$* (warm)" "$(median_ms "$RUNS" "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
-  row "$* (one file changed)" "$(median_ms "$RUNS" change "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
-  "$podman_like" rmi -f tsrun-bench-out "$base" >/dev/null 2>&1 || true
+  import_base || { row "$name: cannot import the base image" "-"; return; }
+  "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx" >/dev/null 2>&1 || { row "$name: build failed" "-"; return; }
+  row "$name (cold, --no-cache)" "$(median_ms "$RUNS" "$@" --no-cache --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
+  row "$name (warm)" "$(median_ms "$RUNS" "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
+  row "$name (one file changed)" "$(median_ms "$RUNS" change "$@" --build-arg BASE=$base -t tsrun-bench-out "$ctx")"
 }
-peer podman podman build -q --layers
-peer buildah buildah bud -q --layers
+peer podman podman "${runtime[@]}" build -q --layers
+peer buildah buildah bud "${runtime[@]}" -q --layers
+if command -v podman >/dev/null; then podman rmi -f tsrun-bench-out "$base" >/dev/null 2>&1 || true
+elif command -v buildah >/dev/null; then buildah rmi -f tsrun-bench-out "$base" >/dev/null 2>&1 || true
+fi
