@@ -67,6 +67,9 @@ if (requiresRoot(t)) {
     ]);
     t.same(h.map((e) => e.empty_layer === true), [true, true, false, false, false, true, true, true, true, true, true, true]);
     t.equal(builtConfig(root, 'cfg').rootfs.diff_ids.length, 1 + 3);
+    const history = tsrun(root, ['history', '--format', '{{.CreatedBy}}', 'cfg']);
+    t.equal(history.code, 0, history.stderr);
+    t.same(history.stdout.split('\n').slice(0, by.length), [...by].reverse(), '`tsrun history` shows them newest first');
   });
 
   t.test('a RUN layer holds only its diff: no runtime mountpoints, deletions as whiteouts', async (t) => {
