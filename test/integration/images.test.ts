@@ -17,7 +17,7 @@ if (requiresRoot(t)) {
     const list = tsrun(root, ['images']);
     t.equal(list.code, 0);
     t.match(list.stdout, /^REPOSITORY\s+TAG\s+IMAGE ID\s+CREATED\s+SIZE\n/);
-    t.match(list.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s+(Less than a second|About a minute|\d+ seconds) ago\s+[\d.]+MB\n/);
+    t.match(list.stdout, /\nbusybox\s+latest\s+[0-9a-f]{12}\s+(Less than a second|About a minute|1 second|\d+ seconds) ago\s+[\d.]+MB\n/);
     t.equal(tsrun(root, ['tag', 'busybox', 'example.com/team/box:v1']).code, 0);
     const ids = tsrun(root, ['images', '-q']).stdout.trim().split('\n');
     t.equal(ids.length, 1, 'two names, one image');
