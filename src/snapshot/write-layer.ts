@@ -7,8 +7,8 @@
  * when ustar cannot hold a value, xattrs sorted. The same tree gives the same
  * bytes, hence the same diffID.
  */
-import { constants, type BigIntStats } from 'node:fs';
-import { lstat, open, readdir, readlink } from 'node:fs/promises';
+import { closeSync, constants, lstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { open, readdir, readlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { TsrunError } from '../core/errors.js';
 import type { FsOps } from '../sys/types.js';
@@ -65,11 +65,13 @@ interface Child {
 async function* walkDir(walk: Walk, rel: string): AsyncGenerator<Buffer> {
   const dirPath = rel === '' ? walk.root : `${walk.root}/${rel}`;
   const names = (await readdir(dirPath)).filter((n) => !walk.skip?.(rel === '' ? n : `${rel}/${n}`));
-  const children: Child[] = await Promise.all(names.map(async (name) => {
-    const st = await lstat(`${dirPath}/${name}`, { bigint: true });
+  // Synchronous lstat and small reads: a thread-pool round trip per file costs
+  // far more than the syscall (10k small files: ~7 s async, well under 1 s sync).
+  const children: Child[] = names.map((name) => {
+    const st = lstatSync(`${dirPath}/${name}`, { bigint: true });
     const tarName = walk.overlay && isOverlayWhiteout(st) ? `${WHITEOUT_PREFIX}${name}` : name;
     return { name, tarName, st };
-  }));
+  });
   children.sort((a, b) => (a.tarName < b.tarName ? -1 : a.tarName > b.tarName ? 1 : 0));
   for (const child of children) {
     const childRel = rel === '' ? child.name : `${rel}/${child.name}`;
@@ -175,20 +177,29 @@ function changed(path: string): TsrunError {
   });
 }
 
+function readSmallFile(path: string, size: number): Buffer {
+  const fd = openSync(path, O_READ);
+  try {
+    const data = Buffer.allocUnsafe(size);
+    for (let pos = 0; pos < size;) {
+      const bytesRead = readSync(fd, data, pos, size - pos, pos);
+      if (bytesRead === 0) throw changed(path);
+      pos += bytesRead;
+    }
+    return data;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function* regularFile(path: string, fields: HeaderFields): AsyncGenerator<Buffer> {
   const header = encodeHeader(fields);
+  if (fields.size <= SMALL_FILE) {
+    yield Buffer.concat([header, readSmallFile(path, fields.size), Buffer.alloc(padding(fields.size))]);
+    return;
+  }
   const fh = await open(path, O_READ);
   try {
-    if (fields.size <= SMALL_FILE) {
-      const data = Buffer.allocUnsafe(fields.size);
-      for (let pos = 0; pos < fields.size;) {
-        const { bytesRead } = await fh.read(data, pos, fields.size - pos, pos);
-        if (bytesRead === 0) throw changed(path);
-        pos += bytesRead;
-      }
-      yield Buffer.concat([header, data, Buffer.alloc(padding(fields.size))]);
-      return;
-    }
     yield header;
     let pos = 0;
     while (pos < fields.size) {
