@@ -71,7 +71,7 @@ struct PlanStorage {
   std::vector<std::string> device_paths;
   std::vector<tsrun_device> devices;
   std::vector<gid_t> groups;
-  std::string cwd, hostname, rootfs, mount_cwd;
+  std::string cwd, hostname, rootfs, mount_cwd, netns;
 };
 
 std::vector<const char*> Pointers(const std::vector<std::string>& v, bool null_terminated) {
@@ -188,6 +188,8 @@ void ReadPlan(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
     p.cap_ambient = Big(c, "ambient");
   }
   p.max_fd = (int)Num(o, "maxFd", 1024);
+  st.netns = Str(o, "netnsPath");
+  p.netns_path = Has(o, "netnsPath") ? st.netns.c_str() : nullptr;
 }
 
 // spawn(plan) clones into new namespaces; spawn(plan, nsFds) joins a

@@ -7,7 +7,8 @@
  *
  * usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]
  * fds:   0 the container's stdin (the pty slave with tty), 1/2 attach outputs
- *        (/dev/null when detached), 3 report pipe to tsrun, 4 pty master (tty).
+ *        (/dev/null when detached), 3 report pipe to tsrun, 4 pty master (tty),
+ *        5... held for the container's life (sockets reserving published ports).
  * report (one line on fd 3): "pid N" | "child STAGE ERRNO INDEX" | "error ERRNO WHAT"
  */
 #define _GNU_SOURCE
@@ -30,6 +31,7 @@
 
 #define REPORT_FD 3
 #define MASTER_FD 4
+#define HELD_FDS 5
 
 static void report(const char *fmt, int a, int b, int c) {
   char line[128];
@@ -196,6 +198,8 @@ int main(int argc, char **argv) {
   now_rfc3339(st.finished_at, sizeof st.finished_at);
   state_write(&st);
   if (exit_command) { /* e.g. `tsrun rm` for run -d --rm: leave it the signals it expects */
+    /* the held sockets go now: the ports are free while the exit command cleans up */
+    for (int fd = HELD_FDS; fd < 1024; fd++) close(fd);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
     signal(SIGPIPE, SIG_DFL);
     execv(exit_command[0], exit_command);

@@ -139,6 +139,7 @@ static int field(struct cursor *c, const char *key, struct tsrun_spawn_plan *p) 
   else if (!strcmp(key, "noNewPrivileges")) p->no_new_privs = (int)number(c);
   else if (!strcmp(key, "capabilities")) capabilities(c, p);
   else if (!strcmp(key, "maxFd")) p->max_fd = (int)number(c);
+  else if (!strcmp(key, "netns")) p->netns_path = optional(c);
   else return -1;
   return 0;
 }

@@ -257,10 +257,41 @@ static int open_channels(int sync[2], int errpipe[2]) {
   return 0;
 }
 
+/* Parent side, before clone: this thread enters the prepared network
+ * namespace so the child is born in it (a child in a new user namespace could
+ * no longer join it). *back is this thread's own namespace, to return to. */
+static int enter_netns(const char *path, int *back) {
+  *back = -1;
+  if (!path) return 0;
+  int target = open(path, O_RDONLY | O_CLOEXEC);
+  if (target < 0) return -errno;
+  *back = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (*back < 0 || setns(target, CLONE_NEWNET) < 0) {
+    int e = errno;
+    close(target);
+    if (*back >= 0) close(*back);
+    *back = -1;
+    return -e;
+  }
+  close(target);
+  return 0;
+}
+
+static void leave_netns(int back) {
+  if (back < 0) return;
+  setns(back, CLONE_NEWNET); /* cannot fail: we came from there and keep CAP_SYS_ADMIN */
+  close(back);
+}
+
 int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *out) {
-  int sync[2], errpipe[2];
+  int sync[2], errpipe[2], back;
   int rc = open_channels(sync, errpipe);
   if (rc < 0) return rc;
+  rc = enter_netns(plan->netns_path, &back);
+  if (rc < 0) {
+    close(sync[0]), close(sync[1]), close(errpipe[0]), close(errpipe[1]);
+    return rc;
+  }
   sigset_t all, old;
   sigfillset(&all);
   pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -272,6 +303,7 @@ int tsrun_spawn(const struct tsrun_spawn_plan *plan, struct tsrun_spawn_result *
   }
   int saved = errno;
   pthread_sigmask(SIG_SETMASK, &old, NULL);
+  leave_netns(back);
   close(sync[1]);
   close(errpipe[1]);
   if (pid < 0) {

@@ -65,6 +65,7 @@ struct tsrun_spawn_plan {
   int max_fd;                     /* fallback when close_range is missing */
   const int *join_ns_fds;         /* exec: namespace fds to setns into, in order (opened before clone) */
   size_t njoin_ns;
+  const char *netns_path;         /* a network namespace file (/run/netns/...) the child starts in; NULL: clone_flags decide */
 };
 
 struct tsrun_spawn_result {

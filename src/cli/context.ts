@@ -9,6 +9,8 @@ import { VolumeStore } from '../container/volume-store.js';
 import type { ContainerDeps } from '../container/run.js';
 import { LayerStore } from '../snapshot/layer-store.js';
 import type { Sys } from '../sys/types.js';
+import { networkConfigFrom } from './network-settings.js';
+import { LeaseTable, sweep } from '../network/index.js';
 
 export type Context = ContainerDeps;
 
@@ -28,5 +30,8 @@ export async function createContext(root: string): Promise<Context> {
   const volumes = new VolumeStore(paths);
   // node + this script: the monitor runs `tsrun rm` with it after a `run -d --rm` container exits
   const selfCommand = [process.execPath, process.argv[1]];
-  return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand };
+  const networkConfig = () => networkConfigFrom(process.env);
+  // what a killed monitor or tsrun left: its rules, veth and namespace go at the next command
+  await sweep(new LeaseTable(sys.flock)).catch(() => undefined); // a failing sweep is retried (and reported) by the next attach
+  return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand, networkConfig };
 }

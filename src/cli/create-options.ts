@@ -20,6 +20,11 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-v, --volume <spec>', 'bind mount a volume (/host:/ctr[:ro], name:/ctr, /ctr)', collect, [])
     .option('--mount <spec>', 'attach a filesystem mount (type=bind|volume|tmpfs,source=…,target=…[,readonly])', collect, [])
     .option('--tmpfs <path[:opts]>', 'mount a tmpfs directory', collect, [])
+    .option('--network <network>', 'connect a container to a network (bridge, host, none, container:NAME, or a user network)')
+    .option('-p, --publish <spec>', "publish a container's port(s) to the host ([IP:][HOSTPORT:]PORT[/PROTO])", collect, [])
+    .option('-P, --publish-all', 'publish all exposed ports to random ports')
+    .option('--expose <port>', 'expose a port or a range of ports', collect, [])
+    .option('--ip <address>', 'IPv4 address (e.g., 10.202.0.10) on a user-defined network')
     .helpOption('--help', 'display help for command')
     .passThroughOptions();
 }

@@ -4,6 +4,7 @@ import type { Context } from './context.js';
 import type { Output } from './output.js';
 import { registerBuildCommand } from './build-command.js';
 import { registerContainerCommands } from './container-commands.js';
+import { registerNetworkCommands } from './network-commands.js';
 import { addCreateOptions } from './create-options.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
@@ -111,5 +112,6 @@ export function createProgram(hooks: ProgramHooks): Command {
 
   program.addOption(new Option('--log-level <level>', 'log level').hideHelp());
   registerContainerCommands(program, hooks, ctx);
+  registerNetworkCommands(program, hooks, ctx);
   return program;
 }

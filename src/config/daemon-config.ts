@@ -1,7 +1,8 @@
 /**
  * tsrun's settings file, with the keys and meanings of Docker's daemon.json:
  * {"registry-mirrors": ["https://mirror.example"], "insecure-registries": ["host:5000", "10.0.0.0/8"],
- *  "max-concurrent-downloads": 3, "max-concurrent-uploads": 5}. Unknown keys are ignored.
+ *  "max-concurrent-downloads": 3, "max-concurrent-uploads": 5, "bip": "10.201.0.1/16",
+ *  "default-address-pools": [{"base": "10.202.0.0/16", "size": 24}]}. Unknown keys are ignored.
  */
 import { promises as fs } from 'node:fs';
 import { isErrno, TsrunError } from '../core/errors.js';
@@ -11,6 +12,10 @@ export interface DaemonConfig {
   insecureRegistries: string[];
   maxConcurrentDownloads?: number;
   maxConcurrentUploads?: number;
+  /** The default bridge's gateway/prefix, e.g. "10.201.0.1/16" (tsrun0). */
+  bip?: string;
+  /** Where `network create` without --subnet takes subnets from. */
+  defaultAddressPools?: Array<{ base: string; size: number }>;
 }
 
 export const EMPTY_DAEMON_CONFIG: DaemonConfig = { registryMirrors: [], insecureRegistries: [] };
@@ -32,6 +37,17 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
   const uploads = positiveInt(obj, 'max-concurrent-uploads', file);
   if (downloads !== undefined) config.maxConcurrentDownloads = downloads;
   if (uploads !== undefined) config.maxConcurrentUploads = uploads;
+  if (obj.bip !== undefined) {
+    if (typeof obj.bip !== 'string') throw new TsrunError('INVALID_ARGUMENT', `${file}: "bip" must be a string like "10.201.0.1/16"`);
+    config.bip = obj.bip;
+  }
+  const pools = obj['default-address-pools'];
+  if (pools !== undefined) {
+    if (!Array.isArray(pools) || pools.some((p) => typeof p?.base !== 'string' || !Number.isInteger(p?.size))) {
+      throw new TsrunError('INVALID_ARGUMENT', `${file}: "default-address-pools" must be a list of {"base": CIDR, "size": prefix length}`);
+    }
+    config.defaultAddressPools = pools.map((p: { base: string; size: number }) => ({ base: p.base, size: p.size }));
+  }
   return config;
 }
 

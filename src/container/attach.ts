@@ -1,6 +1,7 @@
 /** Foreground `run` and `start -a`: start under the monitor with our stdio attached, wait, return the exit code. */
 import { TsrunError } from '../core/errors.js';
 import type { ContainerDeps } from './deps.js';
+import { releaseNetwork } from './network.js';
 import { SignalForwarder } from './signals.js';
 import { startContainer } from './start.js';
 import type { ContainerRecord } from './store.js';
@@ -16,6 +17,7 @@ export async function startAttached(deps: ContainerDeps, record: ContainerRecord
     terminal?.start();
     signals.started(started.pid);
     await started.monitorExit;
+    await releaseNetwork(deps, record.Id);
     terminal?.finish();
     return (await deps.containers.state(record.Id)).ExitCode;
   } finally {

@@ -7,6 +7,7 @@ import { readImageFile } from './image-files.js';
 import type { MountRequest } from './mount-flags.js';
 import { resolveMounts } from './mounts.js';
 import { commandLine, mergeEnv, workingDir, type ProcessOptions } from './process-args.js';
+import { networkFields, type NetworkOptions } from './network.js';
 import { newContainerId, type ContainerRecord } from './store.js';
 import { resolveUser } from './user.js';
 
@@ -20,6 +21,8 @@ export interface CreateOptions extends ProcessOptions {
   privileged: boolean;
   readOnly: boolean;
   mounts: MountRequest[];
+  /** --network, -p, -P, --expose, --ip (default: the bridge, nothing published). */
+  net?: Omit<NetworkOptions, 'hostname'>;
 }
 
 export async function resolveImage(deps: ContainerDeps, ref: string): Promise<Image> {
@@ -40,7 +43,8 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
   const config = image.config.config ?? {};
   const args = commandLine(config, opts);
   const id = newContainerId();
-  const hostname = opts.hostname ?? id.slice(0, 12);
+  const net = await networkFields(deps, { publish: [], publishAll: false, expose: [], ...opts.net, hostname: opts.hostname }, config.ExposedPorts);
+  const hostname = opts.hostname ?? net.Hostname ?? id.slice(0, 12);
   const userSpec = opts.user ?? config.User ?? '';
   const user = resolveUser(userSpec, ...(await imageUserFiles(deps, image)));
   const env = mergeEnv(config.Env ?? [], opts.env, { HOSTNAME: hostname, HOME: user.home, ...(opts.tty ? { TERM: 'xterm' } : {}) });
@@ -62,10 +66,14 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
       Labels: config.Labels ?? {},
       Image: opts.image,
       ...(config.StopSignal ? { StopSignal: config.StopSignal } : {}),
-      ...(config.ExposedPorts ? { ExposedPorts: config.ExposedPorts } : {}),
+      ...(Object.keys(net.ExposedPorts).length ? { ExposedPorts: net.ExposedPorts } : {}),
       ...(config.Volumes ? { Volumes: config.Volumes } : {}),
     },
-    HostConfig: { AutoRemove: opts.rm, Privileged: opts.privileged, ReadonlyRootfs: opts.readOnly },
+    HostConfig: {
+      AutoRemove: opts.rm, Privileged: opts.privileged, ReadonlyRootfs: opts.readOnly,
+      NetworkMode: net.NetworkMode, PortBindings: net.PortBindings, PublishAllPorts: net.PublishAllPorts,
+    },
+    ...(net.IPv4Address ? { NetworkingConfig: { IPv4Address: net.IPv4Address } } : {}),
     Mounts: [],
   }, opts.name, id);
   try {

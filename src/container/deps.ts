@@ -1,4 +1,5 @@
 import type { ImageDeps } from '../image/index.js';
+import type { NetworkConfig } from '../network/index.js';
 import type { Sys } from '../sys/index.js';
 import type { ContainerStore } from './store.js';
 import type { VolumeStore } from './volume-store.js';
@@ -10,4 +11,6 @@ export interface ContainerDeps extends ImageDeps {
   volumes: VolumeStore;
   /** How to run tsrun itself (node + script): the monitor runs `rm` with it for `run -d --rm`. */
   selfCommand: string[];
+  /** The default bridge's subnet and the pools of user networks (settings file); defaults without. */
+  networkConfig?: () => Promise<NetworkConfig>;
 }

@@ -8,6 +8,7 @@ import { DOCKER_DEFAULT_CAPS, ownBoundingSet, spawnPlanFor } from '../runtime/in
 import type { SpawnPlan } from '../sys/index.js';
 import { imageUserFiles } from './create.js';
 import type { ContainerDeps } from './deps.js';
+import type { LaunchNetwork } from './network.js';
 import { specMounts } from './mounts.js';
 import { containerSpec, hostsFile } from './spec.js';
 import type { ContainerRecord } from './store.js';
@@ -25,7 +26,7 @@ export async function rootfsOverlayOptions(deps: ContainerDeps, record: Containe
   return [`lowerdir=${lowers.join(':')}`, `upperdir=${path.join(dir, 'upper')}`, `workdir=${path.join(dir, 'work')}`, 'redirect_dir=off', 'metacopy=off'];
 }
 
-export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, image: Image, consolePath?: string): Promise<SpawnPlan> {
+export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, image: Image, consolePath?: string, network?: LaunchNetwork): Promise<SpawnPlan> {
   const dir = deps.paths.containerDir(record.Id);
   const user = resolveUser(record.Config.User, ...(await imageUserFiles(deps, image)));
   const privileged = record.HostConfig.Privileged === true;
@@ -37,13 +38,17 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
     user,
     hostname: record.Config.Hostname,
     terminal: record.Config.Tty,
-    etcFiles: await writeEtcFiles(dir, record.Config.Hostname),
+    etcFiles: await writeEtcFiles(dir, record.Config.Hostname, network),
     consolePath,
     capabilities: await allowedCapabilities(privileged),
     noNewPrivileges: !privileged,
     readonlyRoot: record.HostConfig.ReadonlyRootfs === true,
     extraMounts: await specMounts(record.Mounts ?? []),
   });
+  if (network) { // born in the prepared (or shared) namespace, or in the host's
+    spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
+    if (!network.hostNetwork && network.netnsPath) spec.linux.namespaces.push({ type: 'network', path: network.netnsPath });
+  }
   return spawnPlanFor({
     spec,
     rootfsMount: { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: await rootfsOverlayOptions(deps, record, image) },
@@ -52,11 +57,12 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
   });
 }
 
-async function writeEtcFiles(dir: string, hostname: string) {
+async function writeEtcFiles(dir: string, hostname: string, network?: LaunchNetwork) {
   const files = { hostname: path.join(dir, 'hostname'), hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf') };
   await writeFileAtomic(files.hostname, hostname + '\n');
-  await writeFileAtomic(files.hosts, hostsFile(hostname));
-  const resolv = await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  // on a bridge the network layer wrote hosts already and rewrites it in place as peers come and go
+  if (!network || network.hosts !== undefined) await writeFileAtomic(files.hosts, network?.hosts ?? hostsFile(hostname));
+  const resolv = network?.resolvConf ?? await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
   await writeFileAtomic(files.resolvConf, resolv);
   return files;
 }

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import { TsrunError } from '../core/errors.js';
 import type { ContainerDeps } from './deps.js';
 import { currentState } from './liveness.js';
+import { releaseNetwork } from './network.js';
 import type { ContainerRecord, ContainerState } from './store.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,11 +51,14 @@ export async function killContainer(deps: ContainerDeps, record: ContainerRecord
 /** The image's STOPSIGNAL (or SIGTERM), then SIGKILL after `timeoutSec`. */
 export async function stopContainer(deps: ContainerDeps, record: ContainerRecord, timeoutSec: number): Promise<void> {
   const state = await currentState(deps.containers, record.Id);
-  if (!state.Running) return;
-  signalPid(state.Pid, parseSignal(record.Config.StopSignal || 'SIGTERM'));
-  if (await waitForExit(deps, record.Id, Math.max(0, timeoutSec) * 1000)) return;
-  signalPid(state.Pid, 9);
-  await waitForExit(deps, record.Id);
+  if (state.Running) {
+    signalPid(state.Pid, parseSignal(record.Config.StopSignal || 'SIGTERM'));
+    if (!(await waitForExit(deps, record.Id, Math.max(0, timeoutSec) * 1000))) {
+      signalPid(state.Pid, 9);
+      await waitForExit(deps, record.Id);
+    }
+  }
+  await releaseNetwork(deps, record.Id); // the monitor's exit command does it too; whoever comes first
 }
 
 /** Removes the record, the upper dir and (with `volumes`) its anonymous volumes. */
@@ -68,6 +72,7 @@ export async function removeContainer(deps: ContainerDeps, record: ContainerReco
     signalPid(state.Pid, 9);
     await waitForExit(deps, record.Id); // its mounts live in its mount namespace: gone with it
   }
+  await releaseNetwork(deps, record.Id);
   await deps.containers.remove(record.Id);
   if (!opts.volumes) return;
   for (const m of record.Mounts ?? []) {

@@ -7,6 +7,7 @@ import type { Pty } from '../sys/index.js';
 import type { ContainerDeps } from './deps.js';
 import { launchPlan } from './launch-plan.js';
 import { currentState } from './liveness.js';
+import { prepareNetwork, type LaunchNetwork } from './network.js';
 import type { ContainerRecord } from './store.js';
 
 export interface StartOptions {
@@ -40,8 +41,11 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
   const pty: Pty | undefined = record.Config.Tty ? deps.sys.openPty() : undefined;
   const file = (name: string) => deps.paths.containerFile(record.Id, name);
   const autoRemove = record.HostConfig.AutoRemove && !opts.attach;
+  const self = [...deps.selfCommand, '--root', deps.paths.root];
+  let network: LaunchNetwork | undefined;
   try {
-    const plan = await launchPlan(deps, record, image, pty?.path);
+    network = await prepareNetwork(deps, record);
+    const plan = await launchPlan(deps, record, image, pty?.path, network);
     const started = await startMonitored(deps.sys, {
       plan,
       planFile: file('monitor.plan'),
@@ -50,14 +54,19 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
       stdin: pty ? pty.slave : opts.attach ? opts.stdinFd : undefined,
       ptyMaster: pty?.master,
       attach: opts.attach ? { stdout: 1, stderr: 2 } : undefined,
-      exitCommand: autoRemove ? [...deps.selfCommand, '--root', deps.paths.root, 'rm', '-f', '-v', record.Id] : undefined,
+      holdFds: network.heldFds,
+      // podman's `container cleanup`: the ports, address and namespace go as soon as the container exits
+      // (an attached tsrun does it itself: it waits for the monitor, which would wait for the cleanup)
+      exitCommand: autoRemove ? [...self, 'rm', '-f', '-v', record.Id] : !opts.attach && network.netnsPath && !network.hostNetwork ? [...self, 'cleanup', record.Id] : undefined,
     });
+    await network.started(started.monitorPid);
     const keepMaster = pty && opts.attach;
     if (pty) deps.sys.close(pty.slave);
     if (pty && !keepMaster) deps.sys.close(pty.master);
     return { pid: started.pid, monitorExit: started.monitorExit, ptyMaster: keepMaster ? pty.master : undefined };
   } catch (err) {
     if (pty) deps.sys.close(pty.slave), deps.sys.close(pty.master);
+    await network?.abort();
     const exitCode = err instanceof TsrunError && err.exitCode !== undefined ? err.exitCode : 125;
     await deps.containers.setState(record.Id, {
       Status: 'exited', Running: false, Pid: 0, ExitCode: exitCode, FinishedAt: new Date().toISOString(),

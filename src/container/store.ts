@@ -5,6 +5,7 @@ import { isErrno, TsrunError } from '../core/errors.js';
 import type { FileLock } from '../core/lock.js';
 import type { StorePaths } from '../core/paths.js';
 import { scratchPath } from '../core/scratch.js';
+import type { PortBindings } from '../network/index.js';
 import { generateName, isValidName } from './names.js';
 
 export interface ContainerState {
@@ -63,7 +64,15 @@ export interface ContainerRecord {
     ExposedPorts?: Record<string, object>;
     Volumes?: Record<string, object>;
   };
-  HostConfig: { AutoRemove: boolean; Privileged?: boolean; ReadonlyRootfs?: boolean; Binds?: string[] };
+  HostConfig: {
+    AutoRemove: boolean; Privileged?: boolean; ReadonlyRootfs?: boolean; Binds?: string[];
+    /** bridge | host | none | container:<id> | a user network's name; absent: a record from before networking (none). */
+    NetworkMode?: string;
+    PortBindings?: PortBindings;
+    PublishAllPorts?: boolean;
+  };
+  /** --ip on a user network. */
+  NetworkingConfig?: { IPv4Address?: string };
   Mounts?: MountPoint[];
 }
 

@@ -10,6 +10,7 @@ import path from 'node:path';
  *   ROOT/l/<link>                        short symlinks to layer diffs (keep overlay's option string short)
  *   ROOT/containers/<id>/                config.json, state.json, ctr.log, upper/, work/, merged/, hosts, hostname, resolv.conf
  *   ROOT/volumes/<name>/                 volume.json, _data/ (what the container sees)
+ *   ROOT/networks/<id>.json              user-defined networks (addresses in use: /run/tsrun/net, host-wide)
  *   ROOT/build-cache/<parent>/<key>.json build step results (they keep their layers from rmi's GC)
  *   ROOT/build-mounts/<id>/              RUN --mount=type=cache directories
  *   ROOT/tmp/<pid>-<random>              scratch space; removed when its process is gone
@@ -38,6 +39,7 @@ export class StorePaths {
   containerFile(id: string, name: string): string { return path.join(this.containerDir(id), name); }
   get volumesDir(): string { return path.join(this.root, 'volumes'); }
   volumeDir(name: string): string { return path.join(this.volumesDir, name); }
+  get networksDir(): string { return path.join(this.root, 'networks'); }
   get buildCacheDir(): string { return path.join(this.root, 'build-cache'); }
   buildMountDir(id: string): string { return path.join(this.root, 'build-mounts', id); }
   get tmpDir(): string { return path.join(this.root, 'tmp'); }

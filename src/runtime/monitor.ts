@@ -27,6 +27,8 @@ export interface MonitorLaunch {
   attach?: { stdout: number; stderr: number };
   /** Run by the monitor once the state is written (conmon's --exit-command): `tsrun rm` for `run -d --rm`. */
   exitCommand?: string[];
+  /** Fds the monitor keeps open while the container lives (sockets reserving published ports); fd 5 on. */
+  holdFds?: number[];
 }
 
 export interface MonitoredContainer {
@@ -43,7 +45,8 @@ export async function startMonitored(sys: Sys, launch: MonitorLaunch): Promise<M
     launch.attach?.stdout ?? 'ignore',
     launch.attach?.stderr ?? 'ignore',
     'pipe',
-    ...(launch.ptyMaster !== undefined ? [launch.ptyMaster] : []),
+    ...(launch.ptyMaster !== undefined ? [launch.ptyMaster] : launch.holdFds?.length ? ['ignore' as const] : []),
+    ...(launch.holdFds ?? []),
   ];
   const args = [launch.planFile, launch.stateFile, launch.logFile, ...(launch.ptyMaster !== undefined ? ['tty'] : [])];
   if (launch.exitCommand) args.push('--', ...launch.exitCommand);

@@ -37,6 +37,7 @@ export function encodePlan(plan: SpawnPlan): Buffer {
   const c = plan.capabilities;
   if (c) put('capabilities', c.bounding, c.effective, c.permitted, c.inheritable, c.ambient);
   put('maxFd', plan.maxFd);
+  if (plan.netnsPath) put('netns', plan.netnsPath);
   tokens.push('end');
   if (tokens.some((t) => t.includes('\0'))) {
     throw new TsrunError('INVALID_ARGUMENT', 'invalid argument: a command, variable or path contains a NUL byte');

@@ -87,7 +87,9 @@ export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
   const { spec } = inputs;
   const env = spec.process.env ?? [];
   let cloneFlags = 0;
-  for (const ns of spec.linux.namespaces) cloneFlags |= NAMESPACE_FLAGS[ns.type] ?? 0;
+  // a namespace with a path is joined, not created (OCI); only the network one may be (prepared by tsrun)
+  for (const ns of spec.linux.namespaces) if (!ns.path) cloneFlags |= NAMESPACE_FLAGS[ns.type] ?? 0;
+  const netnsPath = spec.linux.namespaces.find((ns) => ns.type === 'network' && ns.path)?.path;
   const caps = spec.process.capabilities;
   const hasMountNs = (cloneFlags & CLONE.NEWNS) !== 0;
   return {
@@ -122,6 +124,7 @@ export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
       ambient: capabilityMask(caps.ambient),
     },
     maxFd: 4096,
+    ...(netnsPath ? { netnsPath } : {}),
   };
 }
 

@@ -62,6 +62,8 @@ export interface SpawnPlan {
   capabilities?: CapabilitySets;
   /** Upper bound for the close-on-exec loop on kernels without close_range. */
   maxFd: number;
+  /** A prepared network namespace (nsfs file) the child is born in, instead of CLONE_NEWNET. */
+  netnsPath?: string;
 }
 
 export interface CapabilitySets {

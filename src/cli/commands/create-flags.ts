@@ -21,6 +21,11 @@ export interface CreateFlags {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
+  network?: string;
+  publish?: string[];
+  publishAll?: boolean;
+  expose?: string[];
+  ip?: string;
 }
 
 export function createOptions(image: string, args: string[], flags: CreateFlags): CreateOptions {
@@ -45,6 +50,7 @@ export function createOptions(image: string, args: string[], flags: CreateFlags)
     tty: flags.tty === true,
     privileged: flags.privileged === true,
     readOnly: flags.readOnly === true,
+    net: { network: flags.network, publish: flags.publish ?? [], publishAll: flags.publishAll === true, expose: flags.expose ?? [], ip: flags.ip },
   };
 }
 

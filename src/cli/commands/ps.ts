@@ -1,5 +1,7 @@
 import type { ContainerSummary } from '../../container/ps.js';
+import { publishedPorts, leaseTable } from '../../container/network.js';
 import { listContainers } from '../../container/ps.js';
+import { portsColumn } from '../../network/index.js';
 import type { Context } from '../context.js';
 import { humanDuration, shortId, table, timeAgo } from '../format.js';
 import type { Output } from '../output.js';
@@ -27,7 +29,13 @@ export async function ps(ctx: Context, opts: PsOptions, out: Output): Promise<vo
     out.out(rows.map((s) => id(s) + '\n').join(''));
     return;
   }
+  const leases = await leaseTable(ctx).read();
+  const ports = new Map<string, string>();
+  for (const s of rows) {
+    const exposed = s.state.Running ? Object.keys(s.record.Config.ExposedPorts ?? {}) : []; // Docker shows ports of running containers
+    ports.set(s.record.Id, portsColumn(await publishedPorts(ctx, s.record.Id, leases), exposed));
+  }
   out.out(table(['CONTAINER ID', 'IMAGE', 'COMMAND', 'CREATED', 'STATUS', 'PORTS', 'NAMES'], rows.map((s) => [
-    id(s), s.record.Image, command(s, opts.noTrunc === true), timeAgo(s.record.Created), statusText(s), '', s.record.Name,
+    id(s), s.record.Image, command(s, opts.noTrunc === true), timeAgo(s.record.Created), statusText(s), ports.get(s.record.Id) ?? '', s.record.Name,
   ])));
 }

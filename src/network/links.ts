@@ -1,0 +1,71 @@
+/**
+ * The kernel objects of one attachment, made with iproute2: a named network
+ * namespace (ip netns add: a bind-mounted nsfs file on a shared mount, so it
+ * outlives no one and shows in `ip netns ls`), a bridge per network, and a
+ * veth pair per container with its host end on the bridge and `eth0` inside.
+ */
+import { existsSync } from 'node:fs';
+import { TsrunError } from '../core/errors.js';
+import { formatCidr, overlaps, parseCidr } from './cidr.js';
+import { ipBatch, mustRun, runCommand } from './host-command.js';
+import { netnsName } from './host-paths.js';
+import { hostRoutes } from './routes.js';
+
+export interface BridgeSpec {
+  bridge: string;
+  subnet: string;
+  gateway: string;
+}
+
+export interface EndpointSpec extends BridgeSpec {
+  id: string;
+  veth: string;
+  ip: string;
+  mac: string;
+}
+
+/** Creates the bridge with the gateway address unless it exists; refuses a subnet the host already routes elsewhere. */
+export async function ensureBridge(b: BridgeSpec): Promise<void> {
+  if (existsSync(`/sys/class/net/${b.bridge}`)) return;
+  const cidr = parseCidr(b.subnet);
+  const clash = (await hostRoutes(b.bridge)).map(parseCidr).find((r) => overlaps(r, cidr));
+  if (clash) {
+    throw new TsrunError('CONFLICT', `cannot create bridge ${b.bridge}: subnet ${b.subnet} overlaps the host route ${formatCidr(clash)}`, {
+      hint: 'choose another subnet ("bip" in /etc/tsrun/config.json, or network create --subnet)',
+    });
+  }
+  await ipBatch([`link add ${b.bridge} type bridge`, `addr add ${b.gateway}/${cidr.prefix} dev ${b.bridge}`, `link set ${b.bridge} up`]);
+}
+
+export async function removeBridge(bridge: string): Promise<void> {
+  if (existsSync(`/sys/class/net/${bridge}`)) await runCommand('ip', ['link', 'del', bridge]);
+}
+
+/** A new network namespace with only `lo`, up (--network none, and the start of every other mode). */
+export async function createNamespace(id: string): Promise<void> {
+  await mustRun('ip', ['netns', 'add', netnsName(id)]);
+}
+
+/** veth pair: host end on the bridge, `eth0` in the namespace with its address, MAC and default route. */
+export async function connectEndpoint(e: EndpointSpec): Promise<void> {
+  const ns = netnsName(e.id);
+  await ipBatch([`link add ${e.veth} type veth peer name eth0 netns ${ns}`, `link set ${e.veth} master ${e.bridge}`, `link set ${e.veth} up`]);
+  const prefix = parseCidr(e.subnet).prefix;
+  await ipBatch([
+    'link set lo up',
+    `link set eth0 address ${e.mac}`,
+    `addr add ${e.ip}/${prefix} dev eth0`,
+    'link set eth0 up',
+    `route add default via ${e.gateway} dev eth0`,
+  ], ns);
+}
+
+export async function loopbackUp(id: string): Promise<void> {
+  await ipBatch(['link set lo up'], netnsName(id));
+}
+
+/** Deletes the veth (its peer goes with it) and the namespace; whatever is already gone is fine. */
+export async function destroyEndpoint(id: string, veth?: string): Promise<void> {
+  if (veth && existsSync(`/sys/class/net/${veth}`)) await runCommand('ip', ['link', 'del', veth]);
+  await runCommand('ip', ['netns', 'del', netnsName(id)]);
+}
