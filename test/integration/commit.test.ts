@@ -16,7 +16,8 @@ if (requiresRoot(t)) {
   t.test('diff before and after the changes', async (t) => {
     tsrun(root, ['create', '--name', 'fresh', 'busybox', 'true']);
     t.equal(tsrun(root, ['diff', 'fresh']).stdout, '', 'a new container changed nothing');
-    t.equal(tsrun(root, ['run', '--name', 'changer', 'busybox', 'sh', '-c', script]).code, 0);
+    const changer = tsrun(root, ['run', '--name', 'changer', 'busybox', 'sh', '-c', script]);
+    t.equal(changer.code, 0, changer.stderr);
     t.equal(tsrun(root, ['diff', 'changer']).stdout, [
       'A /added', 'C /bin', 'D /bin/vi', 'C /etc', 'C /etc/issue', 'A /link', 'C /tmp', 'A /tmp/fifo',
       'C /var', 'A /var/fresh', 'A /var/fresh/f', 'D /var/www', '',

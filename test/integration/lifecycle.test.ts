@@ -91,8 +91,8 @@ if (requiresRoot(t)) {
     const id = tsrun(root, ['run', '-d', 'busybox', 'sleep', '60']).stdout.trim();
     const { Pid, MonitorPid } = state(id);
     process.kill(MonitorPid, 'SIGKILL');
-    t.ok(await poll(() => !readFileSync('/proc/self/mountinfo', 'utf8').includes(id) && tsrun(root, ['ps', '-q']).stdout === ''), 'not running');
-    t.match(tsrun(root, ['ps', '-a']).stdout, /Exited \(137\)/);
+    t.ok(await poll(() => !tsrun(root, ['ps', '-q', '--no-trunc']).stdout.includes(id), 30_000), 'not running');
+    t.match(tsrun(root, ['ps', '-a', '-f', `id=${id}`]).stdout, /Exited \(137\)/);
     t.ok(await poll(() => !alive(Pid)), 'the kernel killed the container with its monitor');
     t.equal(tsrun(root, ['rm', id.slice(0, 8)]).code, 0);
     t.notOk(mounted());
