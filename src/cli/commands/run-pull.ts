@@ -1,4 +1,5 @@
 import { TsrunError } from '../../core/errors.js';
+import { parseDockerReference } from '../../oci/reference.js';
 import type { Context } from '../context.js';
 import type { Output } from '../output.js';
 import { pullWithProgress } from './pull.js';
@@ -13,6 +14,7 @@ export async function pullForRun(ctx: Context, image: string, policy: string, co
   if (policy === 'never') return;
   if (policy === 'missing') {
     if (await ctx.images.resolve(image)) return;
+    parseDockerReference(image); // a malformed name fails as itself, before 'Unable to find image'
     out.err(`Unable to find image '${image}' locally\n`);
   }
   try {
