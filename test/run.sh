@@ -3,8 +3,12 @@
 # and ends with one plain line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# TSRUN_TEST_PREBUILT=1: dist/ and build/ were just built for this same Node
+# (vm/qemu.sh builds on the host, where it is fast, then tests in the VM).
+[ "${TSRUN_TEST_PREBUILT:-}" = 1 ] ||
 npm run --silent build >/tmp/tsrun-build.log 2>&1 || { cat /tmp/tsrun-build.log; echo "0 passed, 1 failed"; exit 1; }
-[ $# -gt 0 ] || set -- test/unit test/integration
+# test/vm boots a VM with the integration suite inside (vm/qemu.sh).
+[ $# -gt 0 ] || set -- test/unit test/integration test/vm
 out=$(mktemp)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
@@ -18,7 +22,7 @@ node -e '
     if (/# SKIP/.test(line)) skip++; else if (m[1] === "ok") pass++; else fail++;
   }
   // count assertions too: the summary tap prints, e.g. "# { total: 7, pass: 7 }"
-  const s = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?(?:, skip: (\d+))?/.exec(text);
+  const s = /^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?(?:, skip: (\d+))?/m.exec(text); // at line start: not a VM guest summary echoed by test/vm
   if (s) { pass = +s[2]; fail = +(s[3] || 0); skip = +(s[4] || 0); }
   console.log(`${pass} passed, ${fail} failed` + (skip ? `, ${skip} skipped` : ""));
 ' "$out"

@@ -26,8 +26,11 @@ fi
 # The guest has no network and may be emulated: it uses the host's node_modules,
 # and what the host builds here (it runs the same Node binary, so the addon loads).
 [ -d "$repo/node_modules" ] || { say "no node_modules: run npm ci first"; exit 2; }
-log=$(mktemp); (cd "$repo" && npm run --silent build >"$log" 2>&1) || { cat "$log"; rm -f "$log"; say "build failed"; exit 1; }
-rm -f "$log"
+# (TSRUN_TEST_PREBUILT=1: the caller has just built, as test/vm does.)
+if [ "${TSRUN_TEST_PREBUILT:-}" != 1 ]; then
+  log=$(mktemp); (cd "$repo" && npm run --silent build >"$log" 2>&1) || { cat "$log"; rm -f "$log"; say "build failed"; exit 1; }
+  rm -f "$log"
+fi
 
 # The image: one directory per key, built aside and renamed into place, under a
 # lock so that two runs never build it at once.

@@ -1,0 +1,78 @@
+import t from 'tap';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { requiresRoot } from '../helpers/requires.js';
+import { repoRoot } from '../helpers/tsrun.js';
+
+/**
+ * The VM runner itself (vm/qemu.sh, what `npm run test:vm` runs): it boots the
+ * Debian guest, runs part of the integration suite in it as root, and must hand
+ * back the suite's output and exit code. The first run builds the guest image
+ * (minutes, then cached); each boot runs provisioning and the test command.
+ * Where /dev/kvm only serves PVM guests (some cloud VMs), the runner emulates
+ * with TCG and says so: slower, same result.
+ */
+function requiresKvm(): boolean {
+  if (existsSync('/dev/kvm')) return true;
+  const why = 'the VM runner test needs /dev/kvm (apt-get install qemu-system-x86, and KVM enabled)';
+  if (process.env.CI === 'true') {
+    t.fail(`${why}: CI must have it`);
+  } else {
+    process.stderr.write(`\n*** SKIPPED: ${why} ***\n\n`);
+    t.skip(why);
+  }
+  return false;
+}
+
+interface VmRun { code: number | null; output: string; seconds: number }
+
+/** Runs vm/qemu.sh, echoing its console to stderr (prefixed, so no line reads as this file's TAP). */
+function runVm(args: string[]): Promise<VmRun> {
+  const start = Date.now();
+  // test/run.sh has just built dist/ and build/: the runner need not build again.
+  const child = spawn('bash', [path.join(repoRoot, 'vm/qemu.sh'), ...args], {
+    env: { ...process.env, TSRUN_TEST_PREBUILT: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let echoed = 0;
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    const end = output.lastIndexOf('\n') + 1; // whole lines only
+    if (end > echoed) process.stderr.write(output.slice(echoed, end).replace(/^/gm, 'vm| ').slice(0, -4));
+    echoed = Math.max(echoed, end);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, output, seconds: Math.round((Date.now() - start) / 1000) })));
+}
+
+if (requiresRoot(t) && requiresKvm()) {
+  // Image build (first run) plus two boots, emulated at worst.
+  t.setTimeout(30 * 60_000);
+
+  t.test('a subset of the integration suite passes inside the guest, as root', async (t) => {
+    const subset = 'output and exit code|the command is PID 1';
+    const r = await runVm([`--grep=${subset}`, '--filter-quietly', 'test/integration/run.test.ts']);
+    t.comment(`vm/qemu.sh took ${r.seconds}s`);
+    t.equal(r.code, 0, 'exit code of the suite');
+    const guest = /guest-test: npm test -- .* \(as root on (\S+)\)/.exec(r.output);
+    t.ok(guest, 'the test command ran in the guest, as root');
+    t.not(guest?.[1], os.release(), 'under the guest kernel, not the host one');
+    t.match(r.output, /^provision: ok/m, 'vm/provision.sh ran in the guest');
+    t.match(r.output, /^ok 1 - test\/integration\/run\.test\.ts/m, 'the test file passed');
+    t.match(r.output, /^\s+ok \d+ - output and exit code of the container/m);
+    t.match(r.output, /^\s+ok \d+ - the command is PID 1 and the host is invisible/m);
+    const summary = /^(\d+) passed, (\d+) failed$/m.exec(r.output);
+    t.ok(summary && +summary[1] > 0 && summary[2] === '0', `the summary line: ${summary?.[0]}`);
+  });
+
+  t.test('a failing suite fails the runner with its exit code', async (t) => {
+    const r = await runVm(['test/integration/no-such-file.test.ts']);
+    t.comment(`vm/qemu.sh took ${r.seconds}s`);
+    t.match(r.output, /No valid test files found/, 'tap ran in the guest and found nothing');
+    t.equal(r.code, 1, "tap's exit code");
+  });
+}
