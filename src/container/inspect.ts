@@ -1,6 +1,7 @@
 /** `tsrun inspect` of a container: Docker's shape, with tsrun's own paths. */
 import type { ContainerDeps } from './deps.js';
 import { currentState } from './liveness.js';
+import { networkSettings } from './network.js';
 import type { ContainerRecord } from './store.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -32,7 +33,9 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
     HostConfig: {
       Binds: (record.Mounts ?? []).filter((m) => m.Type === 'bind').map((m) => `${m.Source}:${m.Destination}${m.RW ? '' : ':ro'}`),
       LogConfig: { Type: 'json-file', Config: {} },
-      NetworkMode: 'none',
+      NetworkMode: record.HostConfig.NetworkMode ?? 'none',
+      PortBindings: record.HostConfig.PortBindings ?? {},
+      PublishAllPorts: record.HostConfig.PublishAllPorts === true,
       AutoRemove: record.HostConfig.AutoRemove,
       Privileged: record.HostConfig.Privileged === true,
       ReadonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
@@ -50,6 +53,6 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
       Volumes: record.Config.Volumes ?? null, WorkingDir: record.Config.WorkingDir, Entrypoint: record.Config.Entrypoint,
       Labels: record.Config.Labels, ...(record.Config.StopSignal ? { StopSignal: record.Config.StopSignal } : {}),
     },
-    NetworkSettings: { Networks: {} },
+    NetworkSettings: await networkSettings(deps, record),
   };
 }

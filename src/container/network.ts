@@ -162,3 +162,20 @@ export async function containerLease(deps: ContainerDeps, id: string, leases?: L
 export async function publishedPorts(deps: ContainerDeps, id: string, leases?: Lease[]): Promise<PortMapping[]> {
   return (await containerLease(deps, id, leases))?.ports ?? [];
 }
+
+/** `inspect`'s NetworkSettings: Docker's shape, from the live lease (empty once the container stopped). */
+export async function networkSettings(deps: ContainerDeps, record: ContainerRecord): Promise<Record<string, unknown>> {
+  const lease = await containerLease(deps, record.Id);
+  const ports: Record<string, Array<{ HostIp: string; HostPort: string }> | null> = {};
+  for (const key of Object.keys(record.Config.ExposedPorts ?? {})) ports[key] = null;
+  for (const m of lease?.ports ?? []) (ports[`${m.containerPort}/${m.protocol}`] ??= []).push({ HostIp: m.hostIp || '0.0.0.0', HostPort: String(m.hostPort) });
+  const endpoint = {
+    IPAddress: lease?.ip ?? '', IPPrefixLen: lease?.subnet ? Number(lease.subnet.split('/')[1]) : 0,
+    Gateway: lease?.gateway ?? '', MacAddress: lease?.mac ?? '',
+  };
+  const mode = record.HostConfig.NetworkMode ?? 'none';
+  const networks = mode.startsWith('container:') ? {} : {
+    [mode]: { ...endpoint, NetworkID: lease?.networkId ?? '', EndpointID: lease ? lease.id : '', IPAMConfig: record.NetworkingConfig?.IPv4Address ? { IPv4Address: record.NetworkingConfig.IPv4Address } : null },
+  };
+  return { SandboxKey: lease?.netns ?? '', Ports: lease ? ports : {}, ...endpoint, Networks: networks };
+}

@@ -6,7 +6,7 @@ export { hostsFile } from './hosts-file.js';
 export { netnsPath, vethName } from './host-paths.js';
 export { LeaseTable, isStale, type Lease } from './leases.js';
 export { ensureBridge, removeBridge } from './links.js';
-export { NetworkStore, isBridge, type NetworkDef } from './network-store.js';
+export { NetworkStore, defaultBridge, isBridge, type NetworkDef } from './network-store.js';
 export {
   parsePublish, parseExpose, toPortBindings, requestedPorts, portsColumn, portLines,
   type PortBindings, type PortMapping, type PortRequest, type Protocol,

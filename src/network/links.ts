@@ -34,7 +34,13 @@ export async function ensureBridge(b: BridgeSpec): Promise<void> {
       hint: 'choose another subnet ("bip" in /etc/tsrun/config.json, or network create --subnet)',
     });
   }
-  await ipBatch([`link add ${b.bridge} type bridge`, `addr add ${b.gateway}/${cidr.prefix} dev ${b.bridge}`, `link set ${b.bridge} up`]);
+  // nf_call_*: br_netfilter (loaded by Docker and others) would run every bridged frame through iptables
+  // again; tsrun's rules see the routed traffic, so this bridge opts out (per bridge, the sysctl stays as it is)
+  await ipBatch([
+    `link add ${b.bridge} type bridge nf_call_iptables 0 nf_call_ip6tables 0 nf_call_arptables 0`,
+    `addr add ${b.gateway}/${cidr.prefix} dev ${b.bridge}`,
+    `link set ${b.bridge} up`,
+  ]);
 }
 
 export async function removeBridge(bridge: string): Promise<void> {

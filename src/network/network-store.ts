@@ -31,13 +31,18 @@ const stableId = (name: string) => createHash('sha256').update(`tsrun-network:${
 const EPOCH = '1970-01-01T00:00:00Z';
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
+/** The default `bridge` network (tsrun0) as the settings describe it. */
+export function defaultBridge(config: NetworkConfig): NetworkDef {
+  const { subnet, gateway } = parseBip(config.bip);
+  return { Name: 'bridge', Id: stableId('bridge'), Created: EPOCH, Driver: 'bridge', Subnet: formatCidr(subnet), Gateway: gateway, Bridge: DEFAULT_BRIDGE, Labels: {} };
+}
+
 export class NetworkStore {
   constructor(private readonly dir: string, private readonly lock: FileLock, private readonly config: NetworkConfig) {}
 
   builtins(): NetworkDef[] {
-    const { subnet, gateway } = parseBip(this.config.bip);
     return [
-      { Name: 'bridge', Id: stableId('bridge'), Created: EPOCH, Driver: 'bridge', Subnet: formatCidr(subnet), Gateway: gateway, Bridge: DEFAULT_BRIDGE, Labels: {} },
+      defaultBridge(this.config),
       { Name: 'host', Id: stableId('host'), Created: EPOCH, Driver: 'host', Labels: {} },
       { Name: 'none', Id: stableId('none'), Created: EPOCH, Driver: 'null', Labels: {} },
     ];

@@ -76,6 +76,10 @@ if (requiresRoot(t)) {
     t.match(port443.stderr, /No public port '443\/tcp' published for web/);
     t.match(tsrun(root, ['ps']).stdout, /0\.0\.0\.0:18080->80\/tcp\s+web\n/, 'ps shows the mapping');
     t.equal(ownRules(id).length, 1, 'one DNAT rule, tagged with the container id');
+    const info = JSON.parse(tsrun(root, ['inspect', 'web']).stdout)[0];
+    t.same(info.NetworkSettings.Ports, { '80/tcp': [{ HostIp: '0.0.0.0', HostPort: '18080' }] }, 'inspect: Ports');
+    t.match(info.NetworkSettings.Networks.bridge.IPAddress, /^10\.201\.\d+\.\d+$/, 'inspect: the address');
+    t.equal(info.HostConfig.NetworkMode, 'bridge');
 
     // another host address than loopback: the default bridge's gateway, from a container on another network
     t.equal(tsrun(root, ['network', 'create', 'side']).code, 0);
@@ -103,15 +107,15 @@ if (requiresRoot(t)) {
 
   t.test('stop releases the port and the address', async (t) => {
     const id = tsrun(root, ['ps', '-q', '--no-trunc', '-f', 'name=^web$']).stdout.trim();
-    const ipBefore = tsrun(root, ['exec', 'web', 'ip', '-4', '-o', 'addr', 'show', 'eth0']).stdout;
+    const members = () => Object.keys(JSON.parse(tsrun(root, ['network', 'inspect', 'bridge']).stdout)[0].Containers);
+    t.ok(members().includes(id), 'web holds an address');
     t.equal(tsrun(root, ['stop', '-t', '0', 'web']).code, 0);
     expectReleased(t, id, 'after stop');
+    t.notOk(members().includes(id), 'its address is released');
     await t.rejects(fetchLocal(18080, '/hello.txt'), 'nothing answers on the port');
     const again = tsrun(root, ['run', '-d', '--name', 'web2', '-p', '18080:80', '-v', `${www}:/www:ro`, 'busybox', 'httpd', '-f', '-p', '80', '-h', '/www']);
     t.equal(again.code, 0, `the port is free again: ${again.stderr}`);
     t.equal((await fetchEventually(18080, '/hello.txt')).status, 200);
-    const ipAfter = tsrun(root, ['exec', 'web2', 'ip', '-4', '-o', 'addr', 'show', 'eth0']).stdout;
-    t.equal(ipAfter.match(/inet (\S+)/)?.[1], ipBefore.match(/inet (\S+)/)?.[1], 'the address was released and handed out again');
     t.equal(tsrun(root, ['rm', '-f', 'web2']).code, 0);
     expectReleased(t, again.stdout.trim(), 'after rm');
   });
@@ -140,8 +144,8 @@ if (requiresRoot(t)) {
     t.equal(none.stdout, 'lo\n');
     const bridge = tsrun(root, ['run', '--rm', 'busybox', 'sh', '-c', 'ls /sys/class/net; ip route']);
     t.match(bridge.stdout, /^eth0\nlo\ndefault via 10\.201\.0\.1 dev eth0/, 'the default network is the bridge, with a default route');
-    const hostLinks = execFileSync('ls', ['/sys/class/net'], { encoding: 'utf8' });
-    t.equal(tsrun(root, ['run', '--rm', '--network', 'host', 'busybox', 'ls', '/sys/class/net']).stdout, hostLinks);
+    const hostNet = tsrun(root, ['run', '--rm', '--network', 'host', 'busybox', 'ls', '/sys/class/net']).stdout.split('\n');
+    t.ok(hostNet.includes('tsrun0') && hostNet.includes('lo'), 'the host\'s interfaces, the bridge among them');
   });
 
   t.test('containers on a user network reach each other by name', async (t) => {
@@ -198,5 +202,22 @@ if (requiresRoot(t)) {
     expectReleased(t, id, 'after the next command');
     const again = tsrun(root, ['run', '--rm', '-p', `${port}:80`, 'busybox', 'true']);
     t.equal(again.code, 0, `the port is free again: ${again.stderr}`);
+  });
+
+  t.test('a build step on the bridge (attachStepNetwork, for tsrun build --network bridge)', async (t) => {
+    const { loadNativeSys } = await import('../../src/sys/native.js');
+    const { attachStepNetwork } = await import('../../src/container/build-network.js');
+    const id = `buildstep${process.pid}`;
+    const step = await attachStepNetwork({ sys: loadNativeSys() }, id);
+    t.teardown(() => step.release());
+    t.ok(existsSync(step.netnsPath), 'the namespace exists before the step runs');
+    const inside = execFileSync('ip', ['-n', `tsrun-${id}`, '-4', '-o', 'addr', 'show', 'eth0'], { encoding: 'utf8' });
+    const ip = inside.match(/inet (10\.201\.[\d.]+)\//)?.[1];
+    t.ok(ip, `eth0 has a bridge address: ${inside}`);
+    t.match(step.hosts, new RegExp(`\n${ip}\t${id}\n`));
+    t.match(step.resolvConf, /nameserver /);
+    await step.release();
+    t.notOk(existsSync(step.netnsPath), 'released');
+    t.notOk(existsSync(`/sys/class/net/tsr${id.slice(0, 12)}`), 'no veth');
   });
 }
