@@ -68,14 +68,14 @@ bytes=$(node -e 'const m=JSON.parse(process.argv[1]); console.log(m.layers.reduc
 echo "bench: $(echo "$blobs" | wc -l) layers, $((bytes / 1000000)) MB compressed, from $ref" >&2
 
 echo '{"insecure-registries": ["'"$host"'"]}' > "$work/tsrun.json"
-export TSRUN_CONFIG="$work/tsrun.json" DOCKER_CONFIG="$work/docker"
+mkdir -p "$work/docker" && echo '{}' > "$work/docker/config.json"
 
 run_curl() {
   echo "$blobs" | xargs -P3 -I{} curl -fs -o /dev/null "http://$host/v2/bench/image/blobs/{}"
 }
 run_tsrun() {
   rm -rf "$work/store"
-  $TSRUN --root "$work/store" pull -q "$ref" >/dev/null
+  TSRUN_CONFIG="$work/tsrun.json" DOCKER_CONFIG="$work/docker" $TSRUN --root "$work/store" pull -q "$ref" >/dev/null
 }
 run_skopeo_umoci() {
   rm -rf "$work/oci" "$work/bundle"
