@@ -13,6 +13,7 @@ mnt -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 mnt -t tmpfs -o mode=1777 tmpfs /dev/shm
 mnt -t tmpfs -o mode=755 tmpfs /run
 mnt -t 9p -o trans=virtio,version=9p2000.L run /mnt/run
+mnt -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose node_modules /mnt/node_modules
 hostname tsrun-vm
 ip link set lo up
 stty -F /dev/console -onlcr 2>/dev/null   # plain \n on the host's terminal and logs
@@ -21,7 +22,7 @@ stty -F /dev/console -onlcr 2>/dev/null   # plain \n on the host's terminal and 
 # instead of skipping when CI=true).
 mapfile -t args < /mnt/run/args
 [ -f /mnt/run/ci ] && export CI=true
-TSRUN_VM_PREBUILT=1 bash /mnt/tsrun/vm/guest-test.sh /mnt/tsrun "${args[@]}"
+TSRUN_VM_PREBUILT=/mnt/node_modules bash /mnt/tsrun/vm/guest-test.sh /mnt/tsrun "${args[@]}"
 echo $? > /mnt/run/status
 umount /mnt/run
 sync

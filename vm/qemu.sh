@@ -12,6 +12,9 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 say() { echo "test:vm: $*" >&2; }
+# A caller's Node hooks (tap's --import, with host paths) must not reach the
+# image build's chroot or the host build.
+unset NODE_OPTIONS
 
 # Host tools, all Debian packages.
 tools=(qemu-system-x86_64:qemu-system-x86 mmdebstrap:mmdebstrap mke2fs:e2fsprogs)
@@ -70,7 +73,8 @@ case $accel in
   *) accel=(-accel tcg -cpu max) ;;
 esac
 
-# The "run" share: arguments in, exit status out.
+# The "run" share: arguments in, exit status out. node_modules is a share of
+# its own: it may be a symlink to somewhere outside the checkout.
 run=$(mktemp -d "${TMPDIR:-/tmp}/tsrun-vm-run.XXXXXX")
 trap 'rm -rf "$run"' EXIT
 printf '%s\n' "$@" > "$run/args"
@@ -84,6 +88,7 @@ qemu-system-x86_64 "${accel[@]}" -machine q35 -smp "$(nproc)" -m "${TSRUN_VM_MEM
   -drive "file=$image/root.img,format=raw,if=virtio,snapshot=on" \
   -virtfs "local,path=$repo,mount_tag=tsrun,security_model=none,readonly=on" \
   -virtfs "local,path=$run,mount_tag=run,security_model=none" \
+  -virtfs "local,path=$(readlink -f "$repo/node_modules"),mount_tag=node_modules,security_model=none,readonly=on" \
   </dev/null &
 qemu=$!
 trap 'kill $qemu 2>/dev/null' TERM INT HUP
