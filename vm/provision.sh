@@ -10,6 +10,8 @@ PACKAGES=(
   build-essential python3 make g++ git ca-certificates
   # fixtures and tests
   busybox-static tmux iproute2 iptables procps kmod curl openssl file
+  # the nftables firewall backend (tested beside iptables)
+  nftables
   # a real registry on loopback, and other clients' images for interop
   docker-registry apache2-utils skopeo umoci
   # zstd-compressed layers (Node 20 zlib has no zstd)

@@ -8,5 +8,6 @@ export async function networkConfigFrom(env: NodeJS.ProcessEnv): Promise<Network
   return {
     bip: config.bip ?? DEFAULT_NETWORK_CONFIG.bip,
     defaultAddressPools: config.defaultAddressPools ?? DEFAULT_NETWORK_CONFIG.defaultAddressPools,
+    ...(config.firewallBackend ? { firewallBackend: config.firewallBackend } : {}),
   };
 }

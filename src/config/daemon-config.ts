@@ -16,6 +16,8 @@ export interface DaemonConfig {
   bip?: string;
   /** Where `network create` without --subnet takes subnets from. */
   defaultAddressPools?: Array<{ base: string; size: number }>;
+  /** "iptables" or "nftables": which tool programs the bridges' NAT (default: iptables when installed). */
+  firewallBackend?: 'iptables' | 'nftables';
 }
 
 export const EMPTY_DAEMON_CONFIG: DaemonConfig = { registryMirrors: [], insecureRegistries: [] };
@@ -47,6 +49,11 @@ export function parseDaemonConfig(text: string, file: string): DaemonConfig {
       throw new TsrunError('INVALID_ARGUMENT', `${file}: "default-address-pools" must be a list of {"base": CIDR, "size": prefix length}`);
     }
     config.defaultAddressPools = pools.map((p: { base: string; size: number }) => ({ base: p.base, size: p.size }));
+  }
+  const backend = obj['firewall-backend'];
+  if (backend !== undefined) {
+    if (backend !== 'iptables' && backend !== 'nftables') throw new TsrunError('INVALID_ARGUMENT', `${file}: "firewall-backend" must be "iptables" or "nftables"`);
+    config.firewallBackend = backend;
   }
   return config;
 }

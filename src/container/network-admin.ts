@@ -1,6 +1,6 @@
 /** `tsrun network create|ls|inspect|rm`: user-defined bridges, with the containers on them. */
 import { TsrunError } from '../core/errors.js';
-import { ensureBridge, isBridge, isStale, removeBridge, removeRules, type NetworkDef } from '../network/index.js';
+import { ensureBridge, isBridge, isStale, removeBridge, removeEverywhere, type NetworkDef } from '../network/index.js';
 import type { ContainerDeps } from './deps.js';
 import { leaseTable, networkStore } from './network.js';
 
@@ -54,7 +54,7 @@ export async function removeNetwork(deps: ContainerDeps, ref: string): Promise<N
     throw new TsrunError('FAILED_PRECONDITION', `error while removing network: network ${def.Name} id ${def.Id} has active endpoints`);
   }
   if (isBridge(def)) {
-    await removeRules({ bridges: [def.Bridge] });
+    await removeEverywhere({ bridges: [def.Bridge] });
     await removeBridge(def.Bridge);
   }
   await store.remove(def);

@@ -120,6 +120,7 @@ export async function prepareNetwork(deps: ContainerDeps, record: ContainerRecor
   const table = leaseTable(deps);
   const hostname = record.Config.Hostname;
   const attachment = await attach(table, {
+    firewall: (await networkConfig(deps)).firewallBackend,
     id: record.Id,
     network: def,
     ip: record.NetworkingConfig?.IPv4Address,

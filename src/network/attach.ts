@@ -6,7 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { macFor, parseIPv4 } from './cidr.js';
-import { ensureNetworkRules, publishPorts, removeRules } from './firewall.js';
+import { chooseFirewall, enableRouting, firewallNamed, type FirewallName } from './firewall.js';
 import { holderOf } from './holder.js';
 import { hostsFile, type HostEntry } from './hosts-file.js';
 import { netnsPath, vethName } from './host-paths.js';
@@ -30,6 +30,8 @@ export interface AttachRequest {
   hostsFile?: string;
   /** "NAME (ID)", for Docker's port error wording. */
   endpoint: string;
+  /** The settings' "firewall-backend"; else iptables when installed, else nft. */
+  firewall?: FirewallName;
 }
 
 export interface Attachment {
@@ -60,7 +62,7 @@ async function refreshHosts(leases: Lease[], bridge: string | undefined): Promis
 }
 
 async function teardown(lease: Lease): Promise<void> {
-  if (lease.ports.length > 0) await removeRules({ containers: [lease.id] });
+  if (lease.ports.length > 0) await firewallNamed(lease.firewall ?? 'iptables').remove({ containers: [lease.id] });
   await destroyEndpoint(lease.id, lease.veth);
 }
 
@@ -100,7 +102,10 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
       if (isBridge(req.network)) {
         const { Bridge: bridge, Subnet: subnet, Gateway: gateway } = req.network;
         await ensureBridge({ bridge, subnet, gateway });
-        await ensureNetworkRules({ bridge, subnet });
+        const firewall = await chooseFirewall(req.firewall);
+        await enableRouting(bridge);
+        await firewall.ensureNetwork({ bridge, subnet });
+        l.firewall = firewall.name;
         const ip = allocateAddress(leases, subnet, gateway, req.ip);
         Object.assign(l, { bridge, subnet, gateway, ip, mac: macFor(parseIPv4(ip)), veth: vethName(req.id) });
       }
@@ -113,7 +118,8 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
     if (lease.ip && lease.veth && lease.bridge && lease.subnet && lease.gateway && lease.mac) {
       await connectEndpoint({ id: req.id, veth: lease.veth, bridge: lease.bridge, subnet: lease.subnet, gateway: lease.gateway, ip: lease.ip, mac: lease.mac });
       const ip = lease.ip;
-      if (lease.ports.length) await table.with(async () => publishPorts(req.id, ip, held.map((h) => h.mapping)));
+      const firewall = firewallNamed(lease.firewall ?? 'iptables');
+      if (lease.ports.length) await table.with(async () => firewall.publish(req.id, ip, held.map((h) => h.mapping)));
     } else {
       await loopbackUp(req.id);
     }

@@ -17,6 +17,8 @@ export interface NetworkConfig {
   /** The default bridge's gateway address with its prefix (Docker's "bip"). */
   bip: string;
   defaultAddressPools: AddressPool[];
+  /** "iptables" | "nftables" (Docker's "firewall-backend"); unset: iptables when installed, else nft. */
+  firewallBackend?: 'iptables' | 'nftables';
 }
 
 export const DEFAULT_NETWORK_CONFIG: NetworkConfig = {

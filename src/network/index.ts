@@ -1,7 +1,7 @@
 export { attach, adopt, detach, sweep, type AttachRequest, type Attachment } from './attach.js';
 export { parseCidr, formatCidr, isIPv4 } from './cidr.js';
 export { DEFAULT_NETWORK_CONFIG, DEFAULT_BRIDGE, type NetworkConfig, type AddressPool } from './config.js';
-export { ownRules, removeRules } from './firewall.js';
+export { removeEverywhere, type FirewallName } from './firewall.js';
 export { hostsFile } from './hosts-file.js';
 export { netnsPath, vethName } from './host-paths.js';
 export { LeaseTable, isStale, type Lease } from './leases.js';

@@ -12,14 +12,9 @@
  *   filter FORWARD -> TSRUN-FORWARD: accept to and from the bridges (hosts whose policy is DROP)
  *   raw    PREROUTING: drop 127.0.0.0/8 arriving from a bridge (route_localnet must not open loopback)
  */
-import { promises as fs } from 'node:fs';
+import type { BridgeNetwork, Firewall } from './firewall.js';
 import { mustRun } from './host-command.js';
 import type { PortMapping } from './port-spec.js';
-
-export interface BridgeNetwork {
-  bridge: string;
-  subnet: string;
-}
 
 const JUMP_TAG = 'tsrun';
 const netTag = (bridge: string) => `tsrun:net:${bridge}`;
@@ -61,15 +56,8 @@ function deletions(rules: string[], tags: string[]): string[] {
   return rules.filter((l) => tags.some((t) => hasTag(l, t))).map((l) => '-D' + l.slice(2));
 }
 
-async function writeSysctl(file: string, value: string): Promise<void> {
-  const current = await fs.readFile(file, 'utf8').catch(() => '');
-  if (current.trim() !== value) await fs.writeFile(file, value);
-}
-
 /** Chains, jumps and the network's own rules; a no-op when they are there (a network's rules are added in one go). */
-export async function ensureNetworkRules(net: BridgeNetwork): Promise<void> {
-  await writeSysctl('/proc/sys/net/ipv4/ip_forward', '1'); // as Docker does: containers route through the host
-  await writeSysctl(`/proc/sys/net/ipv4/conf/${net.bridge}/route_localnet`, '1'); // 127.0.0.1:PORT -> DNAT -> bridge
+async function ensureNetworkRules(net: BridgeNetwork): Promise<void> {
   const rs = await readRuleset();
   const nat: string[] = [];
   const filter: string[] = [];
@@ -96,7 +84,7 @@ export async function ensureNetworkRules(net: BridgeNetwork): Promise<void> {
 }
 
 /** DNAT for each published port: the host port (on hostIp, or any local address) -> ip:containerPort. */
-export async function publishPorts(id: string, ip: string, ports: PortMapping[]): Promise<void> {
+async function publishPorts(id: string, ip: string, ports: PortMapping[]): Promise<void> {
   const tag = ctrTag(id);
   const nat = ports.map((p) => {
     const dest = p.hostIp && p.hostIp !== '0.0.0.0' ? `-d ${p.hostIp}/32 ` : '';
@@ -106,21 +94,11 @@ export async function publishPorts(id: string, ip: string, ports: PortMapping[])
 }
 
 /** Removes the published ports of these containers and the rules of these networks. */
-export async function removeRules(opts: { containers?: string[]; bridges?: string[] }): Promise<void> {
+async function removeRules(opts: { containers?: string[]; bridges?: string[] }): Promise<void> {
   const tags = [...(opts.containers ?? []).map(ctrTag), ...(opts.bridges ?? []).map(netTag)];
   if (tags.length === 0) return;
   const rs = await readRuleset();
   await restore({ nat: deletions(rs.rules.nat, tags), filter: deletions(rs.rules.filter, tags), raw: deletions(rs.rules.raw, tags) });
 }
 
-/** Container ids that have rules, for the sweep after a crash. */
-export async function containersWithRules(): Promise<string[]> {
-  const text = await mustRun('iptables-save', ['-t', 'nat']);
-  return [...new Set([...text.matchAll(/--comment "?tsrun:ctr:([0-9a-f]+)/g)].map((m) => m[1]))];
-}
-
-/** Every rule line tsrun owns (tests and `network` diagnostics). */
-export async function ownRules(): Promise<string[]> {
-  const rs = await readRuleset();
-  return (['nat', 'filter', 'raw'] as const).flatMap((t) => rs.rules[t].filter((l) => /--comment "?tsrun/.test(l)).map((l) => `${t} ${l}`));
-}
+export const iptables: Firewall = { name: 'iptables', program: 'iptables-restore', ensureNetwork: ensureNetworkRules, publish: publishPorts, remove: removeRules };

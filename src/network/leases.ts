@@ -36,6 +36,8 @@ export interface Lease {
   selfNames?: string[];
   holder: Holder;
   created: string;
+  /** The backend that holds its rules. */
+  firewall?: 'iptables' | 'nftables';
 }
 
 export class LeaseTable {

@@ -220,4 +220,28 @@ if (requiresRoot(t)) {
     t.notOk(existsSync(step.netnsPath), 'released');
     t.notOk(existsSync(`/sys/class/net/tsr${id.slice(0, 12)}`), 'no veth');
   });
+
+  t.test('the nftables backend ("firewall-backend": "nftables" in the settings)', async (t) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tsrun-nft-'));
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ 'firewall-backend': 'nftables' }));
+    const env = { TSRUN_CONFIG: path.join(dir, 'config.json') };
+    t.equal(tsrun(root, ['network', 'create', 'nftnet'], { env }).code, 0);
+    t.teardown(() => { tsrun(root, ['rm', '-f', 'nftweb']); tsrun(root, ['network', 'rm', 'nftnet']); });
+    const bridge = JSON.parse(tsrun(root, ['network', 'inspect', 'nftnet']).stdout)[0].Options['com.docker.network.bridge.name'];
+    const port = await freePort();
+    const run = tsrun(root, ['run', '-d', '--name', 'nftweb', '--network', 'nftnet', '-p', `${port}:80`, '-v', `${www}:/www:ro`,
+      'busybox', 'httpd', '-f', '-p', '80', '-h', '/www'], { env });
+    t.equal(run.code, 0, run.stderr);
+    const id = run.stdout.trim();
+    t.equal((await fetchEventually(port, '/hello.txt')).body, 'Hi, I am in your container\n', 'published through nft');
+    const nft = () => execFileSync('nft', ['list', 'table', 'ip', 'tsrun'], { encoding: 'utf8' });
+    t.match(nft(), `comment "tsrun:ctr:${id}"`, 'the DNAT rule is in tsrun\'s nft table');
+    t.match(nft(), `comment "tsrun:net:${bridge}"`);
+    t.same(ownRules(id), [], 'and not in iptables');
+    t.equal(tsrun(root, ['rm', '-f', 'nftweb']).code, 0);
+    t.notMatch(nft(), `tsrun:ctr:${id}`, 'rm removes it');
+    t.equal(tsrun(root, ['network', 'rm', 'nftnet']).code, 0);
+    t.notMatch(nft(), `tsrun:net:${bridge}`, 'network rm removes the network\'s rules');
+    t.notOk(existsSync(`/sys/class/net/${bridge}`), 'and its bridge');
+  });
 }
