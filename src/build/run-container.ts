@@ -3,7 +3,7 @@
  * (mounted inside its own mount namespace, so nothing is left on the host),
  * writing into a fresh upper dir that becomes the step's layer. Docker's
  * defaults for builds: its default capabilities, no no_new_privs (sudo and
- * setuid tools work), the host's network unless --network none.
+ * setuid tools work); the default bridge unless --network host or none.
  */
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,8 +11,9 @@ import path from 'node:path';
 import type { StorePaths } from '../core/paths.js';
 import { mergeEnv } from '../container/process-args.js';
 import { containerSpec, hostsFile } from '../container/spec.js';
-import { resolveUser } from '../container/user.js';
-import type { Mount } from '../oci/runtime-spec.js';
+import { attachStepNetwork, type StepNetwork } from '../container/build-network.js';
+import { resolveUser, type ResolvedUser } from '../container/user.js';
+import type { Mount, RuntimeSpec } from '../oci/runtime-spec.js';
 import { DOCKER_DEFAULT_CAPS, ownBoundingSet } from '../runtime/capabilities.js';
 import { FILE_MOUNT_OPTION, spawnPlanFor } from '../runtime/plan.js';
 import { startProcess } from '../runtime/spawn.js';
@@ -22,7 +23,7 @@ import type { ImageState } from './commit.js';
 import { prepareInitLayer } from './init-layer.js';
 import { LayerView, readTreeFile } from './source-tree.js';
 
-export type RunNetwork = 'host' | 'none';
+export type RunNetwork = 'host' | 'none' | 'bridge';
 
 export interface RunDeps {
   paths: StorePaths;
@@ -47,13 +48,20 @@ export interface RunRequest {
 const ETC_FILES = ['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'];
 const isFileMount = (m: Mount) => m.options?.includes(FILE_MOUNT_OPTION) === true;
 
-async function etcFiles(dir: string, hostname: string, network: RunNetwork) {
+async function etcFiles(dir: string, hostname: string, network: RunNetwork, bridge?: StepNetwork) {
   const files = { hostname: path.join(dir, 'hostname'), hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf') };
   await writeFile(files.hostname, hostname + '\n');
   const hostHosts = network === 'host' ? await readFile('/etc/hosts', 'utf8').catch(() => '') : '';
-  await writeFile(files.hosts, hostHosts || hostsFile(hostname));
-  await writeFile(files.resolvConf, await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
+  await writeFile(files.hosts, bridge?.hosts ?? (hostHosts || hostsFile(hostname)));
+  await writeFile(files.resolvConf, bridge?.resolvConf ?? (await readFile('/etc/resolv.conf', 'utf8').catch(() => '')));
   return files;
+}
+
+/** The step's network namespace: the host's (none in the spec), a fresh one with lo only, or one on the bridge. */
+function withNetwork(spec: RuntimeSpec, network: RunNetwork, bridge?: StepNetwork): void {
+  const others = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
+  if (network === 'host') spec.linux.namespaces = others;
+  else if (bridge) spec.linux.namespaces = [...others, { type: 'network', path: bridge.netnsPath }];
 }
 
 /** Runs the step's command in `scratch` (upper/, work/, init/, merged/); resolves to its exit status. */
@@ -79,6 +87,27 @@ export async function runInContainer(deps: RunDeps, req: RunRequest, scratch: st
   const hostname = req.id;
   const env = mergeEnv(config.Env ?? [], req.argEnv, { HOSTNAME: hostname, HOME: user.home });
   const own = ownBoundingSet(await readFile('/proc/self/status', 'utf8'));
+  const bridge = req.network === 'bridge' ? await attachStepNetwork({ sys }, req.id) : undefined;
+  try {
+    return await runProcess(deps, req, scratch, { lowers, user, env, cwd, own, bridge });
+  } finally {
+    await bridge?.release();
+  }
+}
+
+interface Prepared {
+  lowers: string[];
+  user: ResolvedUser;
+  env: string[];
+  cwd: string;
+  own: string[];
+  bridge?: StepNetwork;
+}
+
+async function runProcess(deps: RunDeps, req: RunRequest, scratch: string, p: Prepared): Promise<ExitStatus> {
+  const { paths, sys } = deps;
+  const { lowers, user, env, cwd, own, bridge } = p;
+  const hostname = req.id;
   const spec = containerSpec({
     rootfs: path.join(scratch, 'merged'),
     args: req.argv,
@@ -87,13 +116,13 @@ export async function runInContainer(deps: RunDeps, req: RunRequest, scratch: st
     user,
     hostname,
     terminal: false,
-    etcFiles: await etcFiles(path.join(scratch, 'etc'), hostname, req.network),
+    etcFiles: await etcFiles(path.join(scratch, 'etc'), hostname, req.network, bridge),
     capabilities: DOCKER_DEFAULT_CAPS.filter((c) => own.includes(c)),
     noNewPrivileges: false,
     readonlyRoot: false,
   });
   spec.mounts.push(...req.mounts);
-  if (req.network === 'host') spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
+  withNetwork(spec, req.network, bridge);
   const stdin = openSync('/dev/null', 'r');
   const plan = spawnPlanFor({
     spec,

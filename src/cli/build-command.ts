@@ -19,7 +19,7 @@ export function registerBuildCommand(program: Command, ctx: () => Promise<Contex
     .option('--target <stage>', 'set the target build stage to build')
     .option('-q, --quiet', 'suppress the build output and print image ID on success')
     .option('--iidfile <file>', 'write the image ID to the file')
-    .option('--network <mode>', 'networking mode for the RUN instructions: host (default) or none')
+    .option('--network <mode>', 'networking mode for the RUN instructions: bridge (default), host or none')
     .option('--explain-cache', 'say for every step whether it hit the cache, and why not')
     .action(async (context: string, flags) => {
       const { build } = await import('./commands/build.js');

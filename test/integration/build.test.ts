@@ -131,16 +131,19 @@ if (requiresRoot(t)) {
     t.equal(readFileSync(iid, 'utf8'), r.stdout.trim());
   });
 
-  t.test('RUN networking: the host\'s by default, loopback only with --network none', async (t) => {
-    const dir = contextDir(t, { Dockerfile: 'FROM busybox\nRUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\\n" " " > /ifaces\n' });
-    t.equal(build(['-t', 'net-none', '--network', 'none', dir]).code, 0);
+  t.test('RUN networking: the default bridge, the host\'s with --network host, loopback only with none', async (t) => {
+    const dir = contextDir(t, { Dockerfile: 'FROM busybox\nRUN tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\\n" " " > /ifaces && ip -4 addr show eth0 2>/dev/null | grep -o "inet [0-9.]*" > /addr; true\n' });
+    t.equal(build(['-t', 'net-bridge', dir]).code, 0);
+    t.equal(tsrun(root, ['run', '--rm', 'net-bridge', 'cat', '/ifaces']).stdout, 'eth0 lo ');
+    t.match(tsrun(root, ['run', '--rm', 'net-bridge', 'cat', '/addr']).stdout, /^inet 10\.\d+\.\d+\.\d+\n$/);
+    t.equal(build(['-t', 'net-none', '--network', 'none', '--no-cache', dir]).code, 0);
     t.equal(tsrun(root, ['run', '--rm', 'net-none', 'cat', '/ifaces']).stdout, 'lo ');
-    t.equal(build(['-t', 'net-host', '--no-cache', dir]).code, 0);
+    t.equal(build(['-t', 'net-host', '--network', 'host', '--no-cache', dir]).code, 0);
     const host = readFileSync('/proc/net/dev', 'utf8').split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean).sort();
     t.equal(tsrun(root, ['run', '--rm', 'net-host', 'cat', '/ifaces']).stdout, host.join(' ') + ' ');
-    const bridge = build(['--network', 'bridge', dir]);
-    t.equal(bridge.code, 1);
-    t.match(bridge.stderr, /network mode "bridge" is not available yet/);
+    const bad = build(['--network', 'container:x', dir]);
+    t.equal(bad.code, 1);
+    t.match(bad.stderr, /network mode "container:x" not supported by tsrun build/);
   });
 
   t.test('FROM scratch and a build from a Dockerfile on stdin', async (t) => {

@@ -37,12 +37,11 @@ function keyValues(values: string[], fromEnv: boolean): Map<string, string | und
   return out;
 }
 
-/** Builds run on the host's network until tsrun has a bridge (see README). */
+/** RUN steps get the default bridge like Docker's (and `tsrun run`), or the host's network, or loopback only. */
 function networkMode(value = 'default'): RunNetwork {
-  if (value === 'default' || value === 'host') return 'host';
-  if (value === 'none') return 'none';
-  if (value === 'bridge') throw invalid('network mode "bridge" is not available yet: tsrun build supports --network host (the default) and none');
-  throw invalid(`network mode "${value}" not supported by tsrun build (use host or none)`);
+  if (value === 'default' || value === 'bridge') return 'bridge';
+  if (value === 'none' || value === 'host') return value;
+  throw invalid(`network mode "${value}" not supported by tsrun build (use bridge, host or none)`);
 }
 
 function names(tags: string[]): string[] {
