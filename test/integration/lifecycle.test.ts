@@ -1,5 +1,5 @@
 import t from 'tap';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { requiresRoot } from '../helpers/requires.js';
 import { poll, rssKb } from '../helpers/poll.js';
@@ -20,12 +20,11 @@ if (requiresRoot(t)) {
   const mounted = () => readFileSync('/proc/self/mountinfo', 'utf8').includes(root);
 
   t.test('run -d prints the full id, returns at once, and ps shows it Up', async (t) => {
-    const started = Date.now();
     const r = tsrun(root, ['run', '-d', '--name', 'sleeper', 'busybox', 'sleep', '60']);
     t.equal(r.code, 0, r.stderr);
     t.match(r.stdout, /^[0-9a-f]{64}\n$/);
-    t.ok(Date.now() - started < 5000, 'returns while the container runs');
     const id = r.stdout.trim();
+    t.equal(state(id).Running, true, 'returns while the container runs');
     const ps = tsrun(root, ['ps']).stdout.split('\n');
     t.match(ps[0], /^CONTAINER ID\s+IMAGE\s+COMMAND\s+CREATED\s+STATUS\s+PORTS\s+NAMES$/);
     t.match(ps[1], new RegExp(`^${id.slice(0, 12)}\\s+busybox\\s+"sleep 60"\\s+.+ago\\s+Up .+\\s+sleeper$`));
@@ -96,6 +95,16 @@ if (requiresRoot(t)) {
     t.ok(await poll(() => !alive(Pid)), 'the kernel killed the container with its monitor');
     t.equal(tsrun(root, ['rm', id.slice(0, 8)]).code, 0);
     t.notOk(mounted());
+  });
+
+  t.test('after a reboot (no monitor, a stale pid in state.json) the container shows as exited', async (t) => {
+    const id = tsrun(root, ['create', 'busybox', 'true']).stdout.trim();
+    const file = path.join(root, 'containers', id, 'state.json');
+    // what a crash leaves: "running", with a pid that no longer belongs to a monitor
+    writeFileSync(file, JSON.stringify({ ...state(id), Status: 'running', Running: true, Pid: 1, MonitorPid: process.pid, MonitorStartTime: 1 }));
+    t.match(tsrun(root, ['ps', '-a', '-f', `id=${id}`]).stdout, /Exited \(137\)/);
+    t.equal(state(id).Running, false, 'the state was corrected');
+    t.equal(tsrun(root, ['rm', id]).code, 0);
   });
 
   t.test('two tsruns starting containers at once both succeed with distinct names', async (t) => {
