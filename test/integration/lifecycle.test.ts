@@ -76,12 +76,12 @@ if (requiresRoot(t)) {
     const started = Date.now();
     t.equal(tsrun(root, ['stop', '-t', '2', 'stubborn']).code, 0);
     const took = Date.now() - started;
-    t.ok(took >= 2000 && took < 6000, `took ${took} ms`);
+    t.ok(took >= 2000 && took < 20_000, `took ${took} ms: the 2 s timeout, then the kill`);
     t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'stubborn']).stdout, '137\n');
     tsrun(root, ['run', '-d', '--name', 'polite', 'busybox', 'sh', '-c', 'trap "exit 0" TERM; while true; do sleep 0.1; done']);
     const quick = Date.now();
-    tsrun(root, ['stop', 'polite']);
-    t.ok(Date.now() - quick < 5000, 'a process that handles SIGTERM stops at once');
+    tsrun(root, ['stop', '-t', '60', 'polite']);
+    t.ok(Date.now() - quick < 30_000, 'a process that handles SIGTERM stops without waiting for the timeout');
     t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'polite']).stdout, '0\n');
     tsrun(root, ['rm', 'stubborn', 'polite']);
   });
