@@ -77,7 +77,7 @@ esac
 # its own: it may be a symlink to somewhere outside the checkout.
 run=$(mktemp -d "${TMPDIR:-/tmp}/tsrun-vm-run.XXXXXX")
 trap 'rm -rf "$run"' EXIT
-printf '%s\n' "$@" > "$run/args"
+: > "$run/args"; [ $# -eq 0 ] || printf '%s\n' "$@" > "$run/args"
 [ "${CI:-}" = true ] && touch "$run/ci"
 
 # In the background so that a TERM or INT to this script stops QEMU too.
