@@ -4,7 +4,9 @@
       "target_name": "tsrun_native",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/addon.cc", "native/spawn.c", "native/mounts.c", "native/fsops.c"],
+          "sources": ["native/addon.cc", "native/spawn.c", "native/mounts.c", "native/fsops.c", "native/confine.c",
+                      "native/seccomp.c", "native/cgroup-bpf.c"],
+          "libraries": ["-lseccomp"],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
           "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS_MAYBE", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
           "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
@@ -18,9 +20,22 @@
       "type": "executable",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/monitor.c", "native/monitor-io.c", "native/plan-codec.c", "native/spawn.c", "native/mounts.c"],
+          "sources": ["native/monitor.c", "native/monitor-io.c", "native/plan-codec.c", "native/spawn.c", "native/mounts.c",
+                      "native/confine.c", "native/rootfs-userns.c", "native/monitor-cgroup.c", "native/probe.c"],
           "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
           "cflags_c": ["-std=gnu11"]
+        }]
+      ]
+    },
+    {
+      "target_name": "tsrun-init",
+      "type": "executable",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/init.c"],
+          "cflags": ["-Wall", "-Wextra", "-O2"],
+          "cflags_c": ["-std=gnu11"],
+          "ldflags": ["-static"]
         }]
       ]
     }

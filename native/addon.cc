@@ -11,7 +11,9 @@
 #include <sys/sysmacros.h>
 
 extern "C" {
+#include "cgroup-bpf.h"
 #include "fsops.h"
+#include "seccomp.h"
 #include "spawn.h"
 }
 
@@ -72,6 +74,9 @@ struct PlanStorage {
   std::vector<tsrun_device> devices;
   std::vector<gid_t> groups;
   std::string cwd, hostname, rootfs, mount_cwd, netns;
+  std::vector<std::string> cgroup_procs;
+  std::vector<const char*> cgroup_proc_ptrs;
+  std::vector<unsigned char> seccomp;
 };
 
 std::vector<const char*> Pointers(const std::vector<std::string>& v, bool null_terminated) {
@@ -92,6 +97,8 @@ void ReadMounts(const Napi::Object& o, PlanStorage& st) {
     Napi::Object m = a.Get(i).As<Napi::Object>();
     const std::string* s = &st.mount_strings[i * 4];
     tsrun_mount_entry tm;
+    memset(&tm, 0, sizeof tm);
+    tm.from_parent = m.Get("fromParent").ToBoolean().Value() ? 1 : 0;
     tm.source = s[0].empty() ? nullptr : s[0].c_str();
     tm.target = s[1].c_str();
     tm.fstype = s[2].empty() ? nullptr : s[2].c_str();
@@ -115,6 +122,22 @@ void ReadDevices(const Napi::Object& o, PlanStorage& st) {
     td.uid = (uid_t)Num(d, "uid");
     td.gid = (gid_t)Num(d, "gid");
     st.devices.push_back(td);
+  }
+}
+
+// Cgroup join, namespaces made after the user namespace, seccomp program.
+void ReadConfinement(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
+  p.unshare_flags = (unsigned long)Num(o, "unshareFlags");
+  st.cgroup_procs = Strings(o, "cgroupProcs");
+  st.cgroup_proc_ptrs = Pointers(st.cgroup_procs, false);
+  p.cgroup_procs = st.cgroup_proc_ptrs.data();
+  p.ncgroup_procs = st.cgroup_proc_ptrs.size();
+  Napi::Value filter = o.Get("seccomp");
+  if (filter.IsBuffer()) {
+    Napi::Buffer<unsigned char> b = filter.As<Napi::Buffer<unsigned char>>();
+    st.seccomp.assign(b.Data(), b.Data() + b.Length());
+    p.seccomp = st.seccomp.data();
+    p.seccomp_len = st.seccomp.size();
   }
 }
 
@@ -190,6 +213,7 @@ void ReadPlan(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
   p.max_fd = (int)Num(o, "maxFd", 1024);
   st.netns = Str(o, "netnsPath");
   p.netns_path = Has(o, "netnsPath") ? st.netns.c_str() : nullptr;
+  ReadConfinement(o, st, p);
 }
 
 // spawn(plan) clones into new namespaces; spawn(plan, nsFds) joins a
@@ -352,6 +376,56 @@ Napi::Value SetWinsize(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// compileSeccomp({defaultAction, architectures, syscalls: [{name, action, args}]}) -> Buffer of BPF.
+Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = info[0].As<Napi::Object>();
+  std::vector<std::string> arches = Strings(o, "architectures");
+  std::vector<const char*> arch_ptrs = Pointers(arches, false);
+  Napi::Array calls = o.Get("syscalls").As<Napi::Array>();
+  std::vector<std::string> names(calls.Length());
+  std::vector<std::vector<tsrun_seccomp_arg>> args(calls.Length());
+  std::vector<tsrun_seccomp_rule> rules(calls.Length());
+  for (uint32_t i = 0; i < calls.Length(); i++) {
+    Napi::Object c = calls.Get(i).As<Napi::Object>();
+    names[i] = Str(c, "name");
+    Napi::Array a = c.Get("args").As<Napi::Array>();
+    for (uint32_t j = 0; j < a.Length(); j++) {
+      Napi::Object arg = a.Get(j).As<Napi::Object>();
+      args[i].push_back({(unsigned)Num(arg, "index"), (int)Num(arg, "op"), Big(arg, "value"), Big(arg, "valueTwo")});
+    }
+    rules[i] = {names[i].c_str(), (uint32_t)Num(c, "action"), args[i].data(), args[i].size()};
+  }
+  tsrun_seccomp_profile profile = {(uint32_t)Num(o, "defaultAction"), arch_ptrs.data(), arch_ptrs.size(), rules.data(), rules.size()};
+  unsigned char* bpf = nullptr;
+  size_t len = 0;
+  int bad = -1;
+  int rc = tsrun_seccomp_compile(&profile, &bpf, &len, &bad);
+  if (rc < 0) {
+    Napi::Error e = ErrnoError(env, -rc, "seccomp", bad >= 0 ? names[bad] : "");
+    e.Set("rule", Napi::Number::New(env, bad));
+    e.ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::Copy(env, bpf, len);
+  free(bpf);
+  return out;
+}
+
+// attachDeviceFilter(cgroupDir, insns): a BPF_PROG_TYPE_CGROUP_DEVICE program on a cgroup v2 dir.
+Napi::Value AttachDeviceFilter(const Napi::CallbackInfo& info) {
+  std::string dir = info[0].As<Napi::String>().Utf8Value();
+  Napi::Buffer<uint8_t> insns = info[1].As<Napi::Buffer<uint8_t>>();
+  char log[4096] = {0};
+  int rc = tsrun_attach_device_filter(dir.c_str(), insns.Data(), insns.Length(), log, sizeof log);
+  if (rc < 0) {
+    Napi::Error e = ErrnoError(info.Env(), -rc, "bpf", dir);
+    e.Set("verifierLog", Napi::String::New(info.Env(), log));
+    e.ThrowAsJavaScriptException();
+  }
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("spawn", Napi::Function::New(env, Spawn));
   exports.Set("waitpid", Napi::Function::New(env, WaitPid));
@@ -364,6 +438,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("umount", Napi::Function::New(env, Umount));
   exports.Set("openpty", Napi::Function::New(env, OpenPty));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
+  exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("attachDeviceFilter", Napi::Function::New(env, AttachDeviceFilter));
   return exports;
 }
 

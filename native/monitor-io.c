@@ -136,9 +136,10 @@ int state_write(const struct monitor_state *st) {
   char tmp[4096], json[1024];
   int len = snprintf(json, sizeof json,
                      "{\"Status\":\"%s\",\"Running\":%s,\"Pid\":%d,\"ExitCode\":%d,\"StartedAt\":\"%s\","
-                     "\"FinishedAt\":\"%s\",\"MonitorPid\":%d,\"MonitorStartTime\":%llu}\n",
+                     "\"FinishedAt\":\"%s\",\"MonitorPid\":%d,\"MonitorStartTime\":%llu,\"OOMKilled\":%s}\n",
                      st->running ? "running" : "exited", st->running ? "true" : "false", (int)st->pid, st->exit_code,
-                     st->started_at, st->finished_at, (int)st->monitor_pid, st->monitor_start_time);
+                     st->started_at, st->finished_at, (int)st->monitor_pid, st->monitor_start_time,
+                     st->oom_killed ? "true" : "false");
   snprintf(tmp, sizeof tmp, "%s.tmp-monitor-%d", st->path, (int)getpid());
   int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return -1;

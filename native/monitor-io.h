@@ -29,6 +29,7 @@ struct monitor_state {
   char finished_at[64];
   pid_t monitor_pid;
   unsigned long long monitor_start_time;
+  int oom_killed;   /* the kernel's OOM killer ended a process of the container */
 };
 
 void now_rfc3339(char *out, size_t n);

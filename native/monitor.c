@@ -6,15 +6,19 @@
  * state. A single-threaded C program: libc is fine here, and it stays ~1 MB.
  *
  * usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]
+ *        tsrun-monitor --probe idmap|pivot_root DIR   (see probe.c)
  * fds:   0 the container's stdin (the pty slave with tty), 1/2 attach outputs
  *        (/dev/null when detached), 3 report pipe to tsrun, 4 pty master (tty),
  *        5... held for the container's life (sockets reserving published ports).
  * report (one line on fd 3): "pid N" | "child STAGE ERRNO INDEX" | "error ERRNO WHAT"
  */
 #define _GNU_SOURCE
+#include "monitor-cgroup.h"
 #include "monitor-io.h"
 #include "plan-codec.h"
+#include "probe.h"
 #include "protocol.h"
+#include "rootfs-userns.h"
 #include "spawn.h"
 
 #include <errno.h>
@@ -25,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -65,11 +70,52 @@ static char *read_plan(const char *path, size_t *len) {
   return buf;
 }
 
+/* GO, with the rootfs mount fd of a user-namespaced container attached. */
+static int send_go(int sync_fd, int mount_fd) {
+  char go = TSRUN_SYNC_GO;
+  struct iovec iov = {&go, 1};
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (mount_fd >= 0) {
+    memset(&control, 0, sizeof control);
+    msg.msg_control = control.buf;
+    msg.msg_controllen = sizeof control.buf;
+    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &mount_fd, sizeof(int));
+  }
+  ssize_t n = sendmsg(sync_fd, &msg, 0);
+  if (mount_fd >= 0) close(mount_fd);
+  return n == 1 ? 0 : -1;
+}
+
+/* Between clone and GO: id maps and the rootfs of a user-namespaced container. */
+static int prepare_child(const struct tsrun_spawn_plan *plan, const struct tsrun_spawn_result *res, int *mount_fd) {
+  int index = -1;
+  int stage = tsrun_write_id_maps(res->pid, plan);
+  if (!stage) stage = tsrun_prepare_parent_mount(res->pid, plan, mount_fd, &index);
+  if (!stage) return 0;
+  int err = errno;
+  kill(res->pid, SIGKILL);
+  while (waitpid(res->pid, NULL, 0) < 0 && errno == EINTR) {
+  }
+  report("child %d %d %d\n", stage, err, index);
+  return -1;
+}
+
 /* GO, then EOF on the error pipe means execve happened (see spawn.c). */
-static int release_child(const struct tsrun_spawn_result *res) {
+static int release_child(const struct tsrun_spawn_result *res, int mount_fd) {
   struct tsrun_child_error rec;
   size_t got = 0;
-  if (write(res->sync_fd, "G", 1) != 1) return -1;
+  if (send_go(res->sync_fd, mount_fd) < 0) return -1;
   while (got < sizeof rec) {
     ssize_t n = read(res->err_fd, (char *)&rec + got, sizeof rec - got);
     if (n < 0 && errno == EINTR) continue;
@@ -134,6 +180,7 @@ static int stdin_to_devnull(void) {
 }
 
 int main(int argc, char **argv) {
+  if (argc == 4 && !strcmp(argv[1], "--probe")) return tsrun_probe(argv[2], argv[3]);
   if (argc < 4) {
     fprintf(stderr, "usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]\n");
     return 2;
@@ -182,7 +229,9 @@ int main(int argc, char **argv) {
   }
   if (!tty) close(out[1]), close(err[1]);
   stdin_to_devnull(); /* the container has its own copy; EOF must come from tsrun's end */
-  if (release_child(&res) < 0) return 1;
+  int mount_fd = -1;
+  if (prepare_child(&plan, &res, &mount_fd) < 0) return 1;
+  if (release_child(&res, mount_fd) < 0) return 1;
 
   struct monitor_state st = {.path = argv[2], .running = 1, .pid = res.pid, .monitor_pid = getpid()};
   st.monitor_start_time = own_start_time();
@@ -195,6 +244,8 @@ int main(int argc, char **argv) {
   for (int i = 0; i < nstreams; i++) log_flush(&streams[i]);
   st.running = 0;
   st.pid = 0;
+  st.oom_killed = tsrun_oom_killed(plan.oom_file);
+  tsrun_remove_cgroups(&plan);
   now_rfc3339(st.finished_at, sizeof st.finished_at);
   state_write(&st);
   if (exit_command) { /* e.g. `tsrun rm` for run -d --rm: leave it the signals it expects */

@@ -146,6 +146,18 @@ int tsrun_do_mount(const struct tsrun_mount_entry *m, int root_fd) {
   return stage;
 }
 
+/* sysfs belongs to a network namespace; in a user namespace that does not
+ * own it (a prepared one, joined by path) the kernel refuses a new sysfs:
+ * bind the host's /sys instead, with the same flags (runc does the same). */
+int tsrun_bind_host_sysfs(const struct tsrun_mount_entry *m, int root_fd) {
+  struct tsrun_mount_entry bind = *m;
+  bind.source = "/sys";
+  bind.fstype = NULL;
+  bind.data = NULL;
+  bind.flags = MS_BIND | MS_REC | (m->flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC));
+  return tsrun_do_mount(&bind, root_fd);
+}
+
 int tsrun_make_device(const struct tsrun_device *d) {
   if (mknod(d->path, d->mode, d->dev) < 0 && errno != EEXIST) return -1;
   if (chmod(d->path, d->mode & 07777) < 0) return -1;

@@ -56,6 +56,7 @@ static void *grow(void *arr, size_t n, size_t size, struct cursor *c) {
 
 static void mount_entry(struct cursor *c, struct tsrun_spawn_plan *p) {
   struct tsrun_mount_entry m;
+  memset(&m, 0, sizeof m);
   char *source = token(c), *target = token(c), *fstype = token(c);
   m.flags = (unsigned long)number(c);
   char *data = token(c);
@@ -108,6 +109,32 @@ static void capabilities(struct cursor *c, struct tsrun_spawn_plan *p) {
   p->cap_ambient = number(c);
 }
 
+/* Hex text -> bytes (the seccomp program). */
+static void hex_bytes(struct cursor *c, struct tsrun_spawn_plan *p) {
+  const char *hex = token(c);
+  size_t n = strlen(hex) / 2;
+  unsigned char *out = malloc(n + 1);
+  if (!out || strlen(hex) % 2) {
+    c->bad = 1;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    char pair[3] = {hex[2 * i], hex[2 * i + 1], 0};
+    out[i] = (unsigned char)strtoul(pair, NULL, 16);
+  }
+  p->seccomp = out;
+  p->seccomp_len = n;
+}
+
+/* "fromParent" marks the mount decoded just before it. */
+static void from_parent(struct cursor *c, struct tsrun_spawn_plan *p) {
+  if (p->nmounts == 0) {
+    c->bad = 1;
+    return;
+  }
+  ((struct tsrun_mount_entry *)&p->mounts[p->nmounts - 1])->from_parent = 1;
+}
+
 static const char *optional(struct cursor *c) {
   char *t = token(c);
   return *t ? t : NULL;
@@ -128,6 +155,7 @@ static int field(struct cursor *c, const char *key, struct tsrun_spawn_plan *p) 
   else if (!strcmp(key, "groups")) groups(c, p);
   else if (!strcmp(key, "setControllingTty")) p->set_ctty = (int)number(c);
   else if (!strcmp(key, "mount")) mount_entry(c, p);
+  else if (!strcmp(key, "fromParent")) from_parent(c, p);
   else if (!strcmp(key, "device")) device_entry(c, p);
   else if (!strcmp(key, "symlinks")) p->symlinks = (const char *const *)strings(c, &p->nsymlinks);
   else if (!strcmp(key, "mkdirs")) p->mkdirs = (const char *const *)strings(c, &p->nmkdirs);
@@ -139,6 +167,13 @@ static int field(struct cursor *c, const char *key, struct tsrun_spawn_plan *p) 
   else if (!strcmp(key, "noNewPrivileges")) p->no_new_privs = (int)number(c);
   else if (!strcmp(key, "capabilities")) capabilities(c, p);
   else if (!strcmp(key, "maxFd")) p->max_fd = (int)number(c);
+  else if (!strcmp(key, "unshareFlags")) p->unshare_flags = (unsigned long)number(c);
+  else if (!strcmp(key, "cgroupProcs")) p->cgroup_procs = (const char *const *)strings(c, &p->ncgroup_procs);
+  else if (!strcmp(key, "seccomp")) hex_bytes(c, p);
+  else if (!strcmp(key, "uidMap")) p->uid_map = optional(c);
+  else if (!strcmp(key, "gidMap")) p->gid_map = optional(c);
+  else if (!strcmp(key, "idmapLowers")) p->idmap_lowers = (int)number(c);
+  else if (!strcmp(key, "oomFile")) p->oom_file = optional(c);
   else if (!strcmp(key, "netns")) p->netns_path = optional(c);
   else return -1;
   return 0;

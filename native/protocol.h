@@ -13,7 +13,8 @@ struct tsrun_child_error {
   int32_t index;  /* which mount/path/candidate, or -1 */
 };
 
-/* The parent writes one byte on the sync socket to let the child go on. */
+/* The parent writes one byte on the sync socket to let the child go on; with
+ * a user namespace the rootfs mount fd rides along (SCM_RIGHTS). */
 #define TSRUN_SYNC_GO 'G'
 
 enum tsrun_stage {
@@ -51,6 +52,13 @@ enum tsrun_stage {
   TSRUN_STAGE_RLIMIT,
   TSRUN_STAGE_SETNS,      /* exec: joining the container's namespaces */
   TSRUN_STAGE_CLONE,      /* exec: the second clone into the joined PID namespace */
+  TSRUN_STAGE_CGROUP,     /* joining the container's cgroup (index: which cgroup.procs) */
+  TSRUN_STAGE_NS_ROOT,    /* becoming root of the new user namespace */
+  TSRUN_STAGE_UNSHARE,    /* the namespaces made after the user namespace */
+  TSRUN_STAGE_SECCOMP,    /* installing the seccomp filter */
+  TSRUN_STAGE_ID_MAP,     /* parent: writing uid_map/gid_map */
+  TSRUN_STAGE_IDMAP_LAYER,/* parent: an idmapped mount of a layer (index: which lower) */
+  TSRUN_STAGE_ROOTFS,     /* parent: the detached overlay of a user-namespaced container */
 };
 
 #endif

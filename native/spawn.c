@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "spawn.h"
+#include "confine.h"
 #include "mounts.h"
 #include "protocol.h"
 
@@ -40,6 +41,7 @@
 #endif
 
 static int err_fd_child = -1;
+static int parent_mount_fd = -1; /* the rootfs the monitor made, sent with GO (user namespaces) */
 
 static void fail(int stage, int err, int index) {
   struct tsrun_child_error rec;
@@ -60,10 +62,23 @@ static void fail(int stage, int err, int index) {
 
 static int wait_for_go(int sync_fd) {
   char go = 0;
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  struct iovec iov = {&go, 1};
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
   ssize_t n;
   do {
-    n = read(sync_fd, &go, 1);
+    n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
+  struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+  if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) memcpy(&parent_mount_fd, CMSG_DATA(cm), sizeof(int));
   if (n != 1 || go != TSRUN_SYNC_GO) {
     /* The parent gave up (EOF): leave quietly. */
     _exit(127);
@@ -195,23 +210,32 @@ static void enter_rootfs(const struct tsrun_spawn_plan *p) {
       root_fd = open(p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
       if (root_fd < 0) fail(TSRUN_STAGE_MOUNTPOINT, errno, (int)i);
     }
+    if (p->mounts[i].from_parent) {
+      if (tsrun_attach_parent_mount(parent_mount_fd, p->mounts[i].target) < 0) fail(TSRUN_STAGE_MOUNT, errno, (int)i);
+      parent_mount_fd = -1;
+      continue;
+    }
     int stage = tsrun_do_mount(&p->mounts[i], root_fd);
+    if (stage == TSRUN_STAGE_MOUNT && errno == EPERM && (p->clone_flags & CLONE_NEWUSER) && p->mounts[i].fstype &&
+        !strcmp(p->mounts[i].fstype, "sysfs"))
+      stage = tsrun_bind_host_sysfs(&p->mounts[i], root_fd);
     if (stage) fail(stage, errno, (int)i);
   }
   if (root_fd >= 0) close(root_fd);
   if (!p->rootfs) return;
   int stage = tsrun_pivot_root(p->rootfs);
   if (stage) fail(stage, errno, -1);
-  /* From here on every path is inside the container. */
+  /* From here on every path is inside the container. Directories first:
+   * device nodes may sit in subdirectories (/dev/cpu/0/msr with --privileged). */
+  for (size_t i = 0; i < p->nmkdirs; i++) {
+    if (mkdir(p->mkdirs[i], 0755) < 0 && errno != EEXIST) fail(TSRUN_STAGE_MKDIR, errno, (int)i);
+  }
   for (size_t i = 0; i < p->ndevices; i++) {
     if (tsrun_make_device(&p->devices[i]) < 0) fail(TSRUN_STAGE_MKNOD, errno, (int)i);
   }
   for (size_t i = 0; i + 1 < p->nsymlinks; i += 2) {
     if (symlink(p->symlinks[i], p->symlinks[i + 1]) < 0 && errno != EEXIST)
       fail(TSRUN_STAGE_SYMLINK, errno, (int)(i / 2));
-  }
-  for (size_t i = 0; i < p->nmkdirs; i++) {
-    if (mkdir(p->mkdirs[i], 0755) < 0 && errno != EEXIST) fail(TSRUN_STAGE_MKDIR, errno, (int)i);
   }
   for (size_t i = 0; i < p->nmasked; i++) {
     if (tsrun_mask_path(p->masked_paths[i]) < 0) fail(TSRUN_STAGE_MASK_PATH, errno, (int)i);
@@ -225,12 +249,20 @@ static void enter_rootfs(const struct tsrun_spawn_plan *p) {
 static __attribute__((noreturn)) void child_main(const struct tsrun_spawn_plan *p, int sync_fd, int err_fd) {
   err_fd_child = err_fd;
   wait_for_go(sync_fd);
+  int index = -1;
+  if (tsrun_join_cgroups(p, &index) < 0) fail(TSRUN_STAGE_CGROUP, errno, index);
+  if (p->clone_flags & CLONE_NEWUSER) CHECK(TSRUN_STAGE_NS_ROOT, tsrun_become_ns_root());
+  if (p->unshare_flags) CHECK(TSRUN_STAGE_UNSHARE, unshare((int)p->unshare_flags));
   CHECK(TSRUN_STAGE_SETSID, setsid());
   CHECK(TSRUN_STAGE_STDIO, setup_stdio(p->stdio));
   if (p->set_ctty) CHECK(TSRUN_STAGE_CTTY, ioctl(0, TIOCSCTTY, 0));
   if (p->hostname) CHECK(TSRUN_STAGE_SETHOSTNAME, sethostname(p->hostname, strlen(p->hostname)));
   if (p->loopback_up) CHECK(TSRUN_STAGE_LOOPBACK, bring_loopback_up());
-  if (p->clone_flags & CLONE_NEWNS) enter_rootfs(p);
+  if ((p->clone_flags | p->unshare_flags) & CLONE_NEWNS) enter_rootfs(p);
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it while
+   * we still have it (runc's order); else as late as possible. */
+  int seccomp_late = p->no_new_privs;
+  if (p->seccomp_len && !seccomp_late) CHECK(TSRUN_STAGE_SECCOMP, tsrun_install_seccomp(p));
   switch_credentials(p);
   if (p->no_new_privs) CHECK(TSRUN_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
   /* Credentials changes clear the death signal, so set it last. */
@@ -241,6 +273,7 @@ static __attribute__((noreturn)) void child_main(const struct tsrun_spawn_plan *
   sigset_t empty;
   sigemptyset(&empty);
   CHECK(TSRUN_STAGE_SIGNALS, sigprocmask(SIG_SETMASK, &empty, NULL));
+  if (p->seccomp_len && seccomp_late) CHECK(TSRUN_STAGE_SECCOMP, tsrun_install_seccomp(p));
   exec_candidates(p);
   _exit(127);
 }

@@ -17,6 +17,8 @@ struct tsrun_mount_entry {
   unsigned long flags;
   int is_file;        /* create the target as an empty file */
   int in_root;        /* resolve target inside rootfs (symlinks cannot leave it) */
+  int from_parent;    /* made by the parent (user namespaces: a detached overlay on idmapped
+                         layers); the child moves the mount fd it got with GO onto target */
 };
 
 struct tsrun_device {
@@ -66,6 +68,17 @@ struct tsrun_spawn_plan {
   const int *join_ns_fds;         /* exec: namespace fds to setns into, in order (opened before clone) */
   size_t njoin_ns;
   const char *netns_path;         /* a network namespace file (/run/netns/...) the child starts in; NULL: clone_flags decide */
+  /* Isolation and limits. With CLONE_NEWUSER in clone_flags the child becomes
+   * root of its user namespace after GO (the parent wrote the maps by then). */
+  unsigned long unshare_flags;    /* namespaces made after GO, the cgroup join and the user namespace */
+  const char *const *cgroup_procs; /* cgroup.procs files the child writes "0" to, first thing after GO */
+  size_t ncgroup_procs;
+  const unsigned char *seccomp;   /* a BPF program (struct sock_filter[]) installed right before execve */
+  size_t seccomp_len;             /* bytes */
+  /* Parent side only (tsrun-monitor, between clone and GO): */
+  const char *uid_map, *gid_map;  /* /proc/PID/{uid,gid}_map contents */
+  int idmap_lowers;               /* from_parent overlay: lowers become idmapped mounts of the user namespace */
+  const char *oom_file;           /* memory.events (v2) or memory.oom_control (v1): read at exit */
 };
 
 struct tsrun_spawn_result {

@@ -6,8 +6,8 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES=(
-  # build the addon (node-gyp)
-  build-essential python3 make g++ git ca-certificates
+  # build the addon (node-gyp); libseccomp compiles seccomp profiles to BPF
+  build-essential python3 make g++ git ca-certificates libseccomp-dev
   # fixtures and tests
   busybox-static tmux iproute2 iptables procps kmod curl openssl file
   # the nftables firewall backend (tested beside iptables)

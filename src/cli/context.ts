@@ -9,6 +9,7 @@ import { VolumeStore } from '../container/volume-store.js';
 import type { ContainerDeps } from '../container/run.js';
 import { LayerStore } from '../snapshot/layer-store.js';
 import type { Sys } from '../sys/types.js';
+import { isolationSettings as loadIsolationSettings } from './isolation-settings.js';
 import { networkConfigFrom } from './network-settings.js';
 import { LeaseTable, sweep } from '../network/index.js';
 
@@ -33,5 +34,8 @@ export async function createContext(root: string): Promise<Context> {
   const networkConfig = () => networkConfigFrom(process.env);
   // what a killed monitor or tsrun left: its rules, veth and namespace go at the next command
   await sweep(new LeaseTable(sys.flock)).catch(() => undefined); // a failing sweep is retried (and reported) by the next attach
-  return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand, networkConfig };
+  let isolation: ReturnType<typeof loadIsolationSettings> | undefined;
+  const isolationSettings = () => (isolation ??= loadIsolationSettings(process.env));
+  return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand, networkConfig, isolationSettings,
+    warn: (message: string) => process.stderr.write(`WARNING: ${message}\n`) };
 }

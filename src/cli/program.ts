@@ -6,6 +6,7 @@ import { registerBuildCommand } from './build-command.js';
 import { registerContainerCommands } from './container-commands.js';
 import { registerNetworkCommands } from './network-commands.js';
 import { addCreateOptions } from './create-options.js';
+import { registerIsolationCommands } from './isolation-commands.js';
 import { registerRegistryCommands } from './registry-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -112,6 +113,7 @@ export function createProgram(hooks: ProgramHooks): Command {
 
   program.addOption(new Option('--log-level <level>', 'log level').hideHelp());
   registerContainerCommands(program, hooks, ctx);
+  registerIsolationCommands(program, hooks, ctx);
   registerNetworkCommands(program, hooks, ctx);
   return program;
 }

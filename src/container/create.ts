@@ -5,6 +5,8 @@ import { ensureUnpacked, lowerDirs } from '../image/unpack.js';
 import type { ContainerDeps } from './deps.js';
 import { readImageFile } from './image-files.js';
 import type { MountRequest } from './mount-flags.js';
+import { isolationHostConfig, type IsolationOptions } from './isolation-options.js';
+import { setupIsolation } from './isolation.js';
 import { resolveMounts } from './mounts.js';
 import { commandLine, mergeEnv, workingDir, type ProcessOptions } from './process-args.js';
 import { networkFields, type NetworkOptions } from './network.js';
@@ -21,6 +23,8 @@ export interface CreateOptions extends ProcessOptions {
   privileged: boolean;
   readOnly: boolean;
   mounts: MountRequest[];
+  /** --cap-add/--cap-drop, --security-opt, --device, limits, --cgroup-parent, --userns, --init, --group-add. */
+  isolation?: IsolationOptions;
   /** --network, -p, -P, --expose, --ip (default: the bridge, nothing published). */
   net?: Omit<NetworkOptions, 'hostname'>;
 }
@@ -45,6 +49,7 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
   const id = newContainerId();
   const net = await networkFields(deps, { publish: [], publishAll: false, expose: [], ...opts.net, hostname: opts.hostname }, config.ExposedPorts);
   const hostname = opts.hostname ?? net.Hostname ?? id.slice(0, 12);
+  const isolation = await isolationHostConfig(opts.isolation);
   const userSpec = opts.user ?? config.User ?? '';
   const user = resolveUser(userSpec, ...(await imageUserFiles(deps, image)));
   const env = mergeEnv(config.Env ?? [], opts.env, { HOSTNAME: hostname, HOME: user.home, ...(opts.tty ? { TERM: 'xterm' } : {}) });
@@ -70,7 +75,7 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
       ...(config.Volumes ? { Volumes: config.Volumes } : {}),
     },
     HostConfig: {
-      AutoRemove: opts.rm, Privileged: opts.privileged, ReadonlyRootfs: opts.readOnly,
+      AutoRemove: opts.rm, Privileged: opts.privileged, ReadonlyRootfs: opts.readOnly, ...isolation,
       NetworkMode: net.NetworkMode, PortBindings: net.PortBindings, PublishAllPorts: net.PublishAllPorts,
     },
     ...(net.IPv4Address ? { NetworkingConfig: { IPv4Address: net.IPv4Address } } : {}),
@@ -80,6 +85,7 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
     const lowers = await lowerDirs(deps, image);
     record.Mounts = await resolveMounts({ paths: deps.paths, volumes: deps.volumes, lowers }, opts.mounts, Object.keys(config.Volumes ?? {}));
     await deps.containers.update(record);
+    await setupIsolation(deps, record);
   } catch (err) {
     await deps.containers.remove(record.Id);
     throw err;

@@ -3,12 +3,13 @@
  * opened here, before clone; the native side joins them in a fresh child and
  * clones once more into the PID namespace (native/spawn.c tsrun_spawn_join).
  */
-import { closeSync, openSync, promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, statSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
-import { spawnPlanFor, startProcess } from '../runtime/index.js';
+import { seccompFilterInput, spawnPlanFor, startProcess } from '../runtime/index.js';
 import type { ContainerDeps } from './deps.js';
-import { allowedCapabilities } from './launch-plan.js';
+import { cgroupProcsOf, withGroupAdd } from './isolation.js';
+import { containerSecurity, type ContainerSecurity } from './security.js';
 import { currentState } from './liveness.js';
 import { mergeEnv } from './process-args.js';
 import { resolveInRoot } from './root-view.js';
@@ -26,17 +27,28 @@ export interface ExecOptions {
   user?: string;
 }
 
-/** Joined in this order; mnt last, so the rest are found through the host's /proc. */
-const NAMESPACES = ['ipc', 'uts', 'net', 'pid', 'mnt'];
+/**
+ * Joined in this order; mnt late, so the rest are found through the host's
+ * /proc; user last, so every other join still has the host's privileges.
+ * cgroup and user only when the container has its own.
+ */
+const NAMESPACES = ['ipc', 'uts', 'net', 'pid', 'cgroup', 'mnt', 'user'];
+
+function ownNamespace(pid: number, ns: string): boolean {
+  if (ns !== 'cgroup' && ns !== 'user') return true;
+  return statSync(`/proc/${pid}/ns/${ns}`).ino !== statSync(`/proc/self/ns/${ns}`).ino;
+}
 
 async function containerFile(root: string, file: string): Promise<string | undefined> {
   return fs.readFile(await resolveInRoot(root, file), 'utf8').catch(() => undefined);
 }
 
-async function execSpec(record: ContainerRecord, pid: number, opts: ExecOptions): Promise<RuntimeSpec> {
+async function execSpec(record: ContainerRecord, pid: number, opts: ExecOptions, security: ContainerSecurity): Promise<RuntimeSpec> {
   const root = `/proc/${pid}/root`;
-  const user = resolveUser(opts.user ?? record.Config.User, await containerFile(root, '/etc/passwd'), await containerFile(root, '/etc/group'));
-  const caps = await allowedCapabilities(record.HostConfig.Privileged === true);
+  const groups = await containerFile(root, '/etc/group');
+  const user = withGroupAdd(resolveUser(opts.user ?? record.Config.User, await containerFile(root, '/etc/passwd'), groups), record, groups);
+  const caps = security.capabilities;
+  const granted = user.uid === 0 ? caps : []; // Docker's SetCapabilities
   return {
     ociVersion: '1.0.2',
     process: {
@@ -45,8 +57,8 @@ async function execSpec(record: ContainerRecord, pid: number, opts: ExecOptions)
       args: opts.args,
       env: mergeEnv(record.Config.Env, opts.env, opts.tty ? { TERM: 'xterm' } : {}),
       cwd: opts.workdir ?? record.Config.WorkingDir,
-      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
-      noNewPrivileges: record.HostConfig.Privileged !== true,
+      capabilities: { bounding: caps, effective: granted, permitted: granted, inheritable: [], ambient: [] },
+      noNewPrivileges: security.noNewPrivileges,
     },
     root: { path: '/' },
     mounts: [],
@@ -58,15 +70,19 @@ export async function execInContainer(deps: ContainerDeps, record: ContainerReco
   if (opts.args.length === 0) throw new TsrunError('INVALID_ARGUMENT', 'exec requires at least 1 command argument', { exitCode: 1 });
   const state = await currentState(deps.containers, record.Id);
   if (!state.Running) throw new TsrunError('FAILED_PRECONDITION', `container ${record.Id} is not running`, { exitCode: 1 });
-  const spec = await execSpec(record, state.Pid, opts);
-  const nsFds = NAMESPACES.map((ns) => openSync(`/proc/${state.Pid}/ns/${ns}`, 'r'));
+  const security = await containerSecurity(record);
+  const spec = await execSpec(record, state.Pid, opts, security);
+  const nsFds = NAMESPACES.filter((ns) => ownNamespace(state.Pid, ns)).map((ns) => openSync(`/proc/${state.Pid}/ns/${ns}`, 'r'));
   const pty = opts.tty ? deps.sys.openPty() : undefined;
   const stdin = pty ? pty.slave : opts.interactive ? 0 : openSync('/dev/null', 'r');
-  const plan = spawnPlanFor({ spec, stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2], pdeathsig: 9 });
+  const seccomp = security.seccomp && deps.sys.compileSeccomp(seccompFilterInput(security.seccomp));
+  const plan = spawnPlanFor({ spec, stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2], pdeathsig: 9, seccomp });
+  // the exec'd process counts against the container's limits: it joins the cgroup before GO
+  const joinCgroup = async (pid: number) => { for (const procs of cgroupProcsOf(record)) await fs.writeFile(procs, String(pid)); };
   const terminal = pty && new TerminalSession(deps.sys, pty, io, opts.interactive);
   const signals = new SignalForwarder().attach();
   try {
-    const started = await startProcess(deps.sys, plan, undefined, nsFds);
+    const started = await startProcess(deps.sys, plan, joinCgroup, nsFds);
     if (pty) deps.sys.close(pty.slave);
     terminal?.start();
     signals.started(started.pid);

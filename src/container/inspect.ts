@@ -17,7 +17,7 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
     Path: record.Path,
     Args: record.Args,
     State: {
-      Status: state.Status, Running: state.Running, Paused: false, Restarting: false, OOMKilled: false, Dead: false,
+      Status: state.Status, Running: state.Running, Paused: false, Restarting: false, OOMKilled: state.OOMKilled === true, Dead: false,
       Pid: state.Pid, ExitCode: state.ExitCode, Error: state.Error ?? '',
       StartedAt: state.StartedAt || ZERO_TIME, FinishedAt: state.FinishedAt || ZERO_TIME,
     },
@@ -39,6 +39,7 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
       AutoRemove: record.HostConfig.AutoRemove,
       Privileged: record.HostConfig.Privileged === true,
       ReadonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
+      ...isolationFields(record),
     },
     GraphDriver: {
       Name: 'overlay',
@@ -54,5 +55,16 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
       Labels: record.Config.Labels, ...(record.Config.StopSignal ? { StopSignal: record.Config.StopSignal } : {}),
     },
     NetworkSettings: await networkSettings(deps, record),
+  };
+}
+
+/** The isolation and limit fields, with Docker's zero values when unset. */
+function isolationFields(record: ContainerRecord): Record<string, unknown> {
+  const h = record.HostConfig;
+  return {
+    CapAdd: h.CapAdd ?? null, CapDrop: h.CapDrop ?? null, SecurityOpt: h.SecurityOpt ?? null, GroupAdd: h.GroupAdd ?? null,
+    Devices: h.Devices ?? [], Memory: h.Memory ?? 0, MemorySwap: h.MemorySwap ?? 0, NanoCpus: h.NanoCpus ?? 0,
+    CpuShares: h.CpuShares ?? 0, PidsLimit: h.PidsLimit ?? null, CgroupParent: h.CgroupParent ?? '',
+    UsernsMode: h.UsernsMode ?? '', Init: h.Init ?? null,
   };
 }

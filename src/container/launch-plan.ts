@@ -4,15 +4,17 @@ import path from 'node:path';
 import { writeFileAtomic } from '../core/atomic.js';
 import type { Image } from '../image/index.js';
 import { lowerDirs } from '../image/unpack.js';
-import { DOCKER_DEFAULT_CAPS, ownBoundingSet, spawnPlanFor } from '../runtime/index.js';
+import { spawnPlanFor } from '../runtime/index.js';
 import type { SpawnPlan } from '../sys/index.js';
 import { imageUserFiles } from './create.js';
 import type { ContainerDeps } from './deps.js';
+import { prepareLaunch, withGroupAdd } from './isolation.js';
 import type { LaunchNetwork } from './network.js';
 import { specMounts } from './mounts.js';
 import { containerSpec, hostsFile } from './spec.js';
 import type { ContainerRecord } from './store.js';
 import { resolveUser } from './user.js';
+import { chownEtcFiles } from './userns.js';
 
 /** The overlay options of a container's root: its upper dir over the image's layers. */
 export async function rootfsOverlayOptions(deps: ContainerDeps, record: ContainerRecord, image: Image): Promise<string[]> {
@@ -28,8 +30,11 @@ export async function rootfsOverlayOptions(deps: ContainerDeps, record: Containe
 
 export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, image: Image, consolePath?: string, network?: LaunchNetwork): Promise<SpawnPlan> {
   const dir = deps.paths.containerDir(record.Id);
-  const user = resolveUser(record.Config.User, ...(await imageUserFiles(deps, image)));
-  const privileged = record.HostConfig.Privileged === true;
+  const [passwd, groups] = await imageUserFiles(deps, image);
+  const isolation = await prepareLaunch(deps, record, image);
+  const user = withGroupAdd(resolveUser(record.Config.User, passwd, groups), record, groups);
+  const etcFiles = await writeEtcFiles(dir, record.Config.Hostname, network);
+  if (isolation.spec.idMappings) await chownEtcFiles(Object.values(etcFiles), isolation.spec.idMappings);
   const spec = containerSpec({
     rootfs: path.join(dir, 'merged'),
     args: [record.Path, ...record.Args],
@@ -38,12 +43,13 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
     user,
     hostname: record.Config.Hostname,
     terminal: record.Config.Tty,
-    etcFiles: await writeEtcFiles(dir, record.Config.Hostname, network),
+    etcFiles,
     consolePath,
-    capabilities: await allowedCapabilities(privileged),
-    noNewPrivileges: !privileged,
+    capabilities: isolation.security.capabilities,
+    noNewPrivileges: isolation.security.noNewPrivileges,
     readonlyRoot: record.HostConfig.ReadonlyRootfs === true,
     extraMounts: await specMounts(record.Mounts ?? []),
+    ...isolation.spec,
   });
   if (network) { // born in the prepared (or shared) namespace, or in the host's
     spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
@@ -51,9 +57,10 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
   }
   return spawnPlanFor({
     spec,
-    rootfsMount: { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: await rootfsOverlayOptions(deps, record, image) },
+    rootfsMount: { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: withLowers(await rootfsOverlayOptions(deps, record, image), isolation.lowers) },
     stdio: [0, 1, 2], // the monitor wires its own
     pdeathsig: 9, // the container dies with its monitor: nothing runs unwatched
+    ...isolation.plan,
   });
 }
 
@@ -67,8 +74,7 @@ async function writeEtcFiles(dir: string, hostname: string, network?: LaunchNetw
   return files;
 }
 
-/** Docker's default set, limited to what this host lets us grant; --privileged = all we have. */
-export async function allowedCapabilities(privileged: boolean): Promise<string[]> {
-  const own = ownBoundingSet(await fs.readFile('/proc/self/status', 'utf8'));
-  return privileged ? own : DOCKER_DEFAULT_CAPS.filter((c) => own.includes(c));
+/** Chowned copies of the layers replace the image's own (user namespaces without idmapped layers). */
+function withLowers(options: string[], lowers: string[] | undefined): string[] {
+  return lowers ? options.map((o) => (o.startsWith('lowerdir=') ? `lowerdir=${lowers.join(':')}` : o)) : options;
 }

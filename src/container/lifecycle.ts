@@ -2,6 +2,7 @@
 import { constants } from 'node:os';
 import { TsrunError } from '../core/errors.js';
 import type { ContainerDeps } from './deps.js';
+import { removeIsolation } from './isolation.js';
 import { currentState } from './liveness.js';
 import { releaseNetwork } from './network.js';
 import type { ContainerRecord, ContainerState } from './store.js';
@@ -73,6 +74,7 @@ export async function removeContainer(deps: ContainerDeps, record: ContainerReco
     await waitForExit(deps, record.Id); // its mounts live in its mount namespace: gone with it
   }
   await releaseNetwork(deps, record.Id);
+  await removeIsolation(deps, record);
   await deps.containers.remove(record.Id);
   if (!opts.volumes) return;
   for (const m of record.Mounts ?? []) {

@@ -1,4 +1,4 @@
-import type { LinuxDevice, Mount, RuntimeSpec } from '../oci/runtime-spec.js';
+import type { LinuxDevice, LinuxIdMapping, LinuxResources, LinuxSeccomp, Mount, RuntimeSpec } from '../oci/runtime-spec.js';
 import { FILE_MOUNT_OPTION } from '../runtime/index.js';
 import type { ResolvedUser } from './user.js';
 
@@ -20,6 +20,19 @@ export interface ContainerSpecInput {
   readonlyRoot: boolean;
   /** Volumes, binds and tmpfs mounts of the container, after the defaults. */
   extraMounts?: Mount[];
+  /** --privileged: no masked or read-only paths, /sys writable. */
+  privileged?: boolean;
+  /** Device nodes beyond the standard ones (--device; every host device with --privileged). */
+  devices?: LinuxDevice[];
+  seccomp?: LinuxSeccomp;
+  /** Limits and the device cgroup rules. */
+  resources?: LinuxResources;
+  /** A user namespace with these maps. */
+  idMappings?: { uid: LinuxIdMapping[]; gid: LinuxIdMapping[] };
+  /** A private cgroup namespace with cgroup2 at /sys/fs/cgroup (cgroup v2 hosts, as Docker). */
+  cgroupNamespace?: boolean;
+  /** Host path of tsrun-init: bound read-only at /dev/init, which runs the command (--init). */
+  init?: string;
 }
 
 /** Docker's default mounts (moby oci/defaults.go). */
@@ -46,6 +59,11 @@ export const DEFAULT_MASKED_PATHS = [
 
 export const DEFAULT_READONLY_PATHS = ['/proc/bus', '/proc/fs', '/proc/irq', '/proc/sys', '/proc/sysrq-trigger'];
 
+/** Where `--init` puts tsrun-init (Docker uses /sbin/docker-init; /dev leaves the image alone). */
+export const INIT_PATH = '/dev/init';
+
+const CGROUP2_MOUNT: Mount = { destination: '/sys/fs/cgroup', type: 'cgroup2', source: 'cgroup2', options: ['ro', 'nosuid', 'noexec', 'nodev'] };
+
 function fileBind(destination: string, source: string): Mount {
   return { destination, type: 'bind', source, options: ['rbind', 'rprivate', FILE_MOUNT_OPTION] };
 }
@@ -59,27 +77,36 @@ export function containerSpec(input: ContainerSpecInput): RuntimeSpec {
     fileBind('/etc/hosts', input.etcFiles.hosts),
   ];
   if (input.terminal && input.consolePath) mounts.push(fileBind('/dev/console', input.consolePath));
+  if (input.privileged) mounts.find((m) => m.destination === '/sys')!.options = ['nosuid', 'noexec', 'nodev'];
+  if (input.cgroupNamespace) mounts.push(CGROUP2_MOUNT);
+  if (input.init) mounts.push({ destination: INIT_PATH, type: 'bind', source: input.init, options: ['bind', 'ro', FILE_MOUNT_OPTION] });
   mounts.push(...(input.extraMounts ?? []));
   const caps = input.capabilities;
+  // Docker's SetCapabilities: a non-root user gets the bounding set only, like execve gives it
+  const granted = input.user.uid === 0 ? caps : [];
   return {
     ociVersion: '1.0.2',
     process: {
       terminal: input.terminal,
       user: { uid: input.user.uid, gid: input.user.gid, additionalGids: input.user.additionalGids },
-      args: input.args,
+      args: input.init ? [INIT_PATH, '--', ...input.args] : input.args,
       env: input.env,
       cwd: input.cwd,
-      capabilities: { bounding: caps, effective: caps, permitted: caps, inheritable: [], ambient: [] },
+      capabilities: { bounding: caps, effective: granted, permitted: granted, inheritable: [], ambient: [] },
       noNewPrivileges: input.noNewPrivileges,
     },
     root: { path: input.rootfs, readonly: input.readonlyRoot },
     hostname: input.hostname,
     mounts,
     linux: {
-      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }],
-      devices: DEFAULT_DEVICES,
-      maskedPaths: DEFAULT_MASKED_PATHS,
-      readonlyPaths: DEFAULT_READONLY_PATHS,
+      namespaces: [{ type: 'pid' }, { type: 'network' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' },
+        ...(input.idMappings ? [{ type: 'user' as const }] : []), ...(input.cgroupNamespace ? [{ type: 'cgroup' as const }] : [])],
+      devices: [...DEFAULT_DEVICES, ...(input.devices ?? []).filter((d) => !DEFAULT_DEVICES.some((x) => x.path === d.path))],
+      maskedPaths: input.privileged ? [] : DEFAULT_MASKED_PATHS,
+      readonlyPaths: input.privileged ? [] : DEFAULT_READONLY_PATHS,
+      ...(input.seccomp ? { seccomp: input.seccomp } : {}),
+      ...(input.resources ? { resources: input.resources } : {}),
+      ...(input.idMappings ? { uidMappings: input.idMappings.uid, gidMappings: input.idMappings.gid } : {}),
     },
   };
 }

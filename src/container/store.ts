@@ -6,6 +6,8 @@ import type { FileLock } from '../core/lock.js';
 import type { StorePaths } from '../core/paths.js';
 import { scratchPath } from '../core/scratch.js';
 import type { PortBindings } from '../network/index.js';
+import type { IsolationHostConfig } from './isolation-options.js';
+import type { Isolation } from './isolation.js';
 import { generateName, isValidName } from './names.js';
 
 export interface ContainerState {
@@ -19,6 +21,8 @@ export interface ContainerState {
   MonitorPid?: number;
   MonitorStartTime?: number;
   Error?: string;
+  /** The kernel's OOM killer ended a process of the container (written by the monitor). */
+  OOMKilled?: boolean;
 }
 
 /** A mount of the container, as `inspect` shows it (Docker's MountPoint). */
@@ -64,7 +68,7 @@ export interface ContainerRecord {
     ExposedPorts?: Record<string, object>;
     Volumes?: Record<string, object>;
   };
-  HostConfig: {
+  HostConfig: IsolationHostConfig & {
     AutoRemove: boolean; Privileged?: boolean; ReadonlyRootfs?: boolean; Binds?: string[];
     /** bridge | host | none | container:<id> | a user network's name; absent: a record from before networking (none). */
     NetworkMode?: string;
@@ -74,6 +78,8 @@ export interface ContainerRecord {
   /** --ip on a user network. */
   NetworkingConfig?: { IPv4Address?: string };
   Mounts?: MountPoint[];
+  /** tsrun's own: the cgroup dirs and user namespace maps chosen at create. */
+  Isolation?: Isolation;
 }
 
 export function newContainerId(): string {

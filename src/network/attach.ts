@@ -6,13 +6,13 @@
  */
 import { promises as fs } from 'node:fs';
 import { macFor, parseIPv4 } from './cidr.js';
-import { chooseFirewall, enableRouting, firewallNamed, type FirewallName } from './firewall.js';
+import { chooseFirewall, enableRouting, ensureNetworkOnce, firewallNamed, type FirewallName } from './firewall.js';
 import { holderOf } from './holder.js';
 import { hostsFile, type HostEntry } from './hosts-file.js';
 import { netnsPath, vethName } from './host-paths.js';
 import { reservePorts, type HeldPort } from './host-ports.js';
 import { allocateAddress, isStale, type Lease, type LeaseTable } from './leases.js';
-import { connectEndpoint, createNamespace, destroyEndpoint, ensureBridge, loopbackUp } from './links.js';
+import { createEndpoint, createNamespace, destroyEndpoint, ensureBridge } from './links.js';
 import { isBridge, type NetworkDef } from './network-store.js';
 import type { PortRequest } from './port-spec.js';
 
@@ -104,7 +104,7 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
         await ensureBridge({ bridge, subnet, gateway });
         const firewall = await chooseFirewall(req.firewall);
         await enableRouting(bridge);
-        await firewall.ensureNetwork({ bridge, subnet });
+        await ensureNetworkOnce(firewall, { bridge, subnet });
         l.firewall = firewall.name;
         const ip = allocateAddress(leases, subnet, gateway, req.ip);
         Object.assign(l, { bridge, subnet, gateway, ip, mac: macFor(parseIPv4(ip)), veth: vethName(req.id) });
@@ -114,14 +114,13 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
       await refreshHosts(leases.filter((x) => x.id !== l.id).concat(l), l.bridge);
       return l;
     });
-    await createNamespace(req.id);
     if (lease.ip && lease.veth && lease.bridge && lease.subnet && lease.gateway && lease.mac) {
-      await connectEndpoint({ id: req.id, veth: lease.veth, bridge: lease.bridge, subnet: lease.subnet, gateway: lease.gateway, ip: lease.ip, mac: lease.mac });
+      await createEndpoint({ id: req.id, veth: lease.veth, bridge: lease.bridge, subnet: lease.subnet, gateway: lease.gateway, ip: lease.ip, mac: lease.mac });
       const ip = lease.ip;
       const firewall = firewallNamed(lease.firewall ?? 'iptables');
       if (lease.ports.length) await table.with(async () => firewall.publish(req.id, ip, held.map((h) => h.mapping)));
     } else {
-      await loopbackUp(req.id);
+      await createNamespace(req.id);
     }
     return { netnsPath: lease.netns, lease, held, close };
   } catch (err) {

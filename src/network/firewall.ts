@@ -6,6 +6,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
+import { NET_RUN_DIR } from './host-paths.js';
 import { iptables } from './iptables.js';
 import { nftables } from './nftables.js';
 import type { PortMapping } from './port-spec.js';
@@ -49,8 +50,22 @@ export async function chooseFirewall(preferred?: FirewallName): Promise<Firewall
   throw new TsrunError('FAILED_PRECONDITION', 'neither iptables nor nft found: bridge networking needs one', { hint: 'install iptables (or nftables)' });
 }
 
+const marker = (fw: Firewall, bridge: string) => `${NET_RUN_DIR}/rules-${fw.name}-${bridge}`;
+
+/**
+ * A network's rules once per boot and backend (Docker sets its rules up once,
+ * at daemon start): listing the whole ruleset at every start costs more than
+ * the rest of the attach. Removing the marker file makes the next start check again.
+ */
+export async function ensureNetworkOnce(fw: Firewall, net: BridgeNetwork): Promise<void> {
+  if (await fs.access(marker(fw, net.bridge)).then(() => true, () => false)) return;
+  await fw.ensureNetwork(net);
+  await fs.writeFile(marker(fw, net.bridge), '');
+}
+
 /** Removes the tagged rules from every backend present (a network may have been served by either). */
 export async function removeEverywhere(opts: { containers?: string[]; bridges?: string[] }): Promise<void> {
+  for (const bridge of opts.bridges ?? []) for (const fw of [iptables, nftables]) await fs.rm(marker(fw, bridge), { force: true });
   for (const fw of [iptables, nftables]) if (await onPath(fw.program)) await fw.remove(opts);
 }
 

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import { formatCidr, overlaps, parseCidr } from './cidr.js';
-import { ipBatch, mustRun, runCommand } from './host-command.js';
+import { ipBatch, runCommand } from './host-command.js';
 import { netnsName } from './host-paths.js';
 import { hostRoutes } from './routes.js';
 
@@ -47,15 +47,19 @@ export async function removeBridge(bridge: string): Promise<void> {
   if (existsSync(`/sys/class/net/${bridge}`)) await runCommand('ip', ['link', 'del', bridge]);
 }
 
-/** A new network namespace with only `lo`, up (--network none, and the start of every other mode). */
+/** A new network namespace with only `lo`, up (--network none). */
 export async function createNamespace(id: string): Promise<void> {
-  await mustRun('ip', ['netns', 'add', netnsName(id)]);
+  await ipBatch([`netns add ${netnsName(id)}`]);
+  await ipBatch(['link set lo up'], netnsName(id));
 }
 
-/** veth pair: host end on the bridge, `eth0` in the namespace with its address, MAC and default route. */
-export async function connectEndpoint(e: EndpointSpec): Promise<void> {
+/**
+ * The namespace and a veth pair: host end on the bridge, `eth0` inside with
+ * its address, MAC and default route. Two processes: the host's side, then the inside.
+ */
+export async function createEndpoint(e: EndpointSpec): Promise<void> {
   const ns = netnsName(e.id);
-  await ipBatch([`link add ${e.veth} type veth peer name eth0 netns ${ns}`, `link set ${e.veth} master ${e.bridge}`, `link set ${e.veth} up`]);
+  await ipBatch([`netns add ${ns}`, `link add ${e.veth} type veth peer name eth0 netns ${ns}`, `link set ${e.veth} master ${e.bridge}`, `link set ${e.veth} up`]);
   const prefix = parseCidr(e.subnet).prefix;
   await ipBatch([
     'link set lo up',
@@ -66,12 +70,8 @@ export async function connectEndpoint(e: EndpointSpec): Promise<void> {
   ], ns);
 }
 
-export async function loopbackUp(id: string): Promise<void> {
-  await ipBatch(['link set lo up'], netnsName(id));
-}
-
-/** Deletes the veth (its peer goes with it) and the namespace; whatever is already gone is fine. */
+/** Deletes the veth (its peer goes with it) and the namespace, in one process; whatever is already gone is fine. */
 export async function destroyEndpoint(id: string, veth?: string): Promise<void> {
-  if (veth && existsSync(`/sys/class/net/${veth}`)) await runCommand('ip', ['link', 'del', veth]);
-  await runCommand('ip', ['netns', 'del', netnsName(id)]);
+  const commands = [...(veth && existsSync(`/sys/class/net/${veth}`) ? [`link del ${veth}`] : []), `netns del ${netnsName(id)}`];
+  await runCommand('ip', ['-force', '-batch', '-'], commands.join('\n') + '\n');
 }

@@ -41,6 +41,47 @@ export interface LinuxDevice {
   fileMode?: number;
   uid?: number;
   gid?: number;
+  /** tsrun's addition: the node on the host, bind-mounted instead of made in a user namespace. */
+  hostPath?: string;
+}
+
+export interface LinuxSyscall {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: Array<{ index: number; value: number; valueTwo?: number; op: string }>;
+}
+
+export interface LinuxSeccomp {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  flags?: string[];
+  syscalls?: LinuxSyscall[];
+}
+
+/** A device cgroup rule: type a (all), c or b; major/minor omitted = any. */
+export interface LinuxDeviceCgroup {
+  allow: boolean;
+  type?: 'a' | 'c' | 'b';
+  major?: number;
+  minor?: number;
+  access?: string;
+}
+
+export interface LinuxResources {
+  devices?: LinuxDeviceCgroup[];
+  /** Bytes; swap is memory + swap, as in the OCI spec (and Docker's --memory-swap); -1 = unlimited. */
+  memory?: { limit?: number; swap?: number };
+  /** shares: v1 cpu.shares; quota/period: CFS microseconds. */
+  cpu?: { shares?: number; quota?: number; period?: number };
+  pids?: { limit: number };
+}
+
+export interface LinuxIdMapping {
+  containerID: number;
+  hostID: number;
+  size: number;
 }
 
 export interface RuntimeSpec {
@@ -54,6 +95,11 @@ export interface RuntimeSpec {
     devices?: LinuxDevice[];
     maskedPaths?: string[];
     readonlyPaths?: string[];
+    seccomp?: LinuxSeccomp;
+    resources?: LinuxResources;
+    uidMappings?: LinuxIdMapping[];
+    gidMappings?: LinuxIdMapping[];
+    cgroupsPath?: string;
   };
   annotations?: Record<string, string>;
 }

@@ -1,3 +1,4 @@
+import { TsrunError } from '../core/errors.js';
 /** Capability names (linux/capability.h order) and masks. */
 export const CAPABILITIES = [
   'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_DAC_READ_SEARCH', 'CAP_FOWNER', 'CAP_FSETID', 'CAP_KILL', 'CAP_SETGID',
@@ -37,4 +38,31 @@ export function ownBoundingSet(statusText: string): string[] {
   if (!line) return [...CAPABILITIES];
   const mask = BigInt('0x' + line.split(/\s+/)[1]);
   return CAPABILITIES.filter((_, i) => (mask >> BigInt(i)) & 1n);
+}
+
+/** `--cap-add`/`--cap-drop` words -> CAP_ names; "ALL" stays; unknown ones are Docker's error. */
+export function normalizeCapabilities(names: readonly string[], field: 'CapAdd' | 'CapDrop'): string[] {
+  return names.map((n) => {
+    const upper = n.toUpperCase();
+    if (upper === 'ALL') return 'ALL';
+    const full = capabilityName(n);
+    if (!full) throw new TsrunError('INVALID_ARGUMENT', `invalid ${field}: unknown capability: "${upper.startsWith('CAP_') ? upper : `CAP_${upper}`}"`);
+    return full;
+  });
+}
+
+/**
+ * Docker's TweakCapabilities: --privileged is every capability; "ALL" in
+ * --cap-add is everything but the drops; "ALL" in --cap-drop keeps only the
+ * adds; else the base set minus the drops plus the adds.
+ */
+export function tweakCapabilities(base: readonly string[], add: readonly string[], drop: readonly string[], privileged: boolean): string[] {
+  if (privileged) return [...CAPABILITIES];
+  const adds = normalizeCapabilities(add, 'CapAdd');
+  const drops = normalizeCapabilities(drop, 'CapDrop');
+  let caps: string[];
+  if (adds.includes('ALL')) caps = CAPABILITIES.filter((c) => !drops.includes(c));
+  else if (drops.includes('ALL')) caps = adds;
+  else caps = [...base.filter((c) => !drops.includes(c)), ...adds];
+  return [...new Set(caps)].filter((c) => c !== 'ALL');
 }

@@ -24,7 +24,10 @@ export function encodePlan(plan: SpawnPlan): Buffer {
   put('gid', plan.gid);
   list('groups', plan.groups);
   put('setControllingTty', plan.setControllingTty);
-  for (const m of plan.mounts) put('mount', m.source, m.target, m.fstype, m.flags, m.data, m.isFile === true, m.inRoot === true);
+  for (const m of plan.mounts) {
+    put('mount', m.source, m.target, m.fstype, m.flags, m.data, m.isFile === true, m.inRoot === true);
+    if (m.fromParent) tokens.push('fromParent');
+  }
   for (const d of plan.devices) put('device', d.path, d.mode, d.major, d.minor, d.uid, d.gid);
   list('symlinks', plan.symlinks);
   list('mkdirs', plan.mkdirs);
@@ -37,6 +40,12 @@ export function encodePlan(plan: SpawnPlan): Buffer {
   const c = plan.capabilities;
   if (c) put('capabilities', c.bounding, c.effective, c.permitted, c.inheritable, c.ambient);
   put('maxFd', plan.maxFd);
+  if (plan.unshareFlags) put('unshareFlags', plan.unshareFlags);
+  if (plan.cgroupProcs?.length) list('cgroupProcs', plan.cgroupProcs);
+  if (plan.seccomp) put('seccomp', plan.seccomp.toString('hex'));
+  if (plan.uidMap && plan.gidMap) put('uidMap', plan.uidMap), put('gidMap', plan.gidMap);
+  if (plan.idmapLowers) put('idmapLowers', 1);
+  if (plan.oomFile) put('oomFile', plan.oomFile);
   if (plan.netnsPath) put('netns', plan.netnsPath);
   tokens.push('end');
   if (tokens.some((t) => t.includes('\0'))) {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
-import type { RootfsMount, RuntimeSpec } from '../oci/runtime-spec.js';
+import type { LinuxIdMapping, RootfsMount, RuntimeSpec } from '../oci/runtime-spec.js';
 import type { PlannedDevice, PlannedMount, SpawnPlan } from '../sys/index.js';
 import { capabilityMask } from './capabilities.js';
 import { parseMountOptions } from './mount-options.js';
@@ -28,6 +28,12 @@ export interface PlanInputs {
   stdio: [number, number, number];
   /** Where PATH lookups happen: the container's PATH from spec.process.env. */
   pdeathsig: number;
+  /** The container's cgroup, made by tsrun; the child joins it right after GO. */
+  cgroup?: { procs: string[]; oomFile?: string };
+  /** spec.linux.seccomp compiled to BPF (sys.compileSeccomp). */
+  seccomp?: Buffer;
+  /** With user namespaces: mount the image layers idmapped (else they are chowned copies). */
+  idmapLowers?: boolean;
 }
 
 function containerPath(p: string): string {
@@ -53,7 +59,9 @@ function planMounts(spec: RuntimeSpec, rootfsMount: RootfsMount | undefined): Pl
   const mounts: PlannedMount[] = [];
   if (rootfsMount) {
     const { flags, data } = parseMountOptions(rootfsMount.options);
-    mounts.push({ source: rootfsMount.source, target: rootfs, fstype: rootfsMount.type, flags, data });
+    // in a user namespace the monitor makes the overlay (idmapped layers need the host's privileges)
+    const fromParent = hasUserNamespace(spec) ? { fromParent: true } : {};
+    mounts.push({ source: rootfsMount.source, target: rootfs, fstype: rootfsMount.type, flags, data, ...fromParent });
   }
   for (const m of spec.mounts) {
     const options = m.options ?? [];
@@ -91,9 +99,11 @@ export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
   for (const ns of spec.linux.namespaces) if (!ns.path) cloneFlags |= NAMESPACE_FLAGS[ns.type] ?? 0;
   const netnsPath = spec.linux.namespaces.find((ns) => ns.type === 'network' && ns.path)?.path;
   const caps = spec.process.capabilities;
+  const { first, later } = splitNamespaces(cloneFlags);
   const hasMountNs = (cloneFlags & CLONE.NEWNS) !== 0;
+  const userns = hasUserNamespace(spec);
   return {
-    cloneFlags,
+    cloneFlags: first,
     candidates: execCandidates(spec.process.args[0] ?? '', env),
     argv: spec.process.args,
     env,
@@ -104,12 +114,12 @@ export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
     groups: spec.process.user.additionalGids ?? [],
     stdio: inputs.stdio,
     setControllingTty: spec.process.terminal === true,
-    mounts: hasMountNs ? planMounts(spec, inputs.rootfsMount) : [],
-    devices: hasMountNs ? planDevices(spec) : [],
+    mounts: hasMountNs ? [...planMounts(spec, inputs.rootfsMount), ...(userns ? deviceBinds(spec) : [])] : [],
+    devices: hasMountNs && !userns ? planDevices(spec) : [],
     symlinks: hasMountNs ? DEV_SYMLINKS : [],
     mountCwd: inputs.rootfsMount?.cwd,
     rootfs: hasMountNs ? spec.root.path : undefined,
-    mkdirs: hasMountNs ? dirPrefixes(spec.process.cwd) : [],
+    mkdirs: hasMountNs ? [...deviceDirs(spec, userns), ...dirPrefixes(spec.process.cwd)] : [],
     maskedPaths: spec.linux.maskedPaths ?? [],
     readonlyPaths: spec.linux.readonlyPaths ?? [],
     readonlyRoot: spec.root.readonly === true,
@@ -125,6 +135,7 @@ export function spawnPlanFor(inputs: PlanInputs): SpawnPlan {
     },
     maxFd: 4096,
     ...(netnsPath ? { netnsPath } : {}),
+    ...confinement(inputs, later),
   };
 }
 
@@ -136,3 +147,44 @@ const DEV_SYMLINKS = [
   '/proc/self/fd/2', '/dev/stderr',
   'pts/ptmx', '/dev/ptmx',
 ];
+
+/** Directories under /dev that device nodes need (made before them). */
+function deviceDirs(spec: RuntimeSpec, userns: boolean): string[] {
+  if (userns) return []; // bind mounts make their own mountpoints
+  const dirs = (spec.linux.devices ?? []).flatMap((d) => dirPrefixes(path.posix.dirname(containerPath(d.path))));
+  return [...new Set(dirs)].filter((d) => d !== '/dev');
+}
+
+const hasUserNamespace = (spec: RuntimeSpec) => spec.linux.namespaces.some((ns) => ns.type === 'user' && !ns.path);
+
+/**
+ * With a new user namespace, clone makes only it (and the PID namespace, which
+ * needs a fork) and the child unshares the rest once the parent wrote the
+ * maps, so they belong to it (crun's and runc's order). The cgroup namespace
+ * always comes after the cgroup join, so its root is the container's cgroup.
+ */
+export function splitNamespaces(flags: number): { first: number; later: number } {
+  const later = flags & CLONE.NEWUSER ? flags & ~(CLONE.NEWUSER | CLONE.NEWPID) : flags & CLONE.NEWCGROUP;
+  return { first: flags & ~later, later };
+}
+
+/** Device nodes cannot be made in a user namespace: bind the host's instead (runc does the same). */
+function deviceBinds(spec: RuntimeSpec): PlannedMount[] {
+  return (spec.linux.devices ?? []).map((d) => ({
+    source: d.hostPath ?? d.path, target: containerPath(d.path), fstype: '', flags: 0x1000 /* MS_BIND */, data: '', isFile: true, inRoot: true,
+  }));
+}
+
+const idMap = (maps: LinuxIdMapping[] | undefined) => maps?.map((m) => `${m.containerID} ${m.hostID} ${m.size}\n`).join('');
+
+/** The plan fields for cgroups, seccomp and user namespaces (all optional). */
+function confinement(inputs: PlanInputs, unshareFlags: number): Partial<SpawnPlan> {
+  const { spec, cgroup } = inputs;
+  const userns = hasUserNamespace(spec);
+  return {
+    ...(unshareFlags ? { unshareFlags } : {}),
+    ...(cgroup ? { cgroupProcs: cgroup.procs, oomFile: cgroup.oomFile } : {}),
+    ...(inputs.seccomp ? { seccomp: inputs.seccomp } : {}),
+    ...(userns ? { uidMap: idMap(spec.linux.uidMappings), gidMap: idMap(spec.linux.gidMappings), idmapLowers: inputs.idmapLowers === true } : {}),
+  };
+}

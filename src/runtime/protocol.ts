@@ -4,7 +4,8 @@ export const STAGES = [
   'remount', 'mknod', 'symlink', 'pivot_root', 'umount old root', 'mask path', 'readonly path', 'readonly root',
   'mkdir', 'loopback', 'capability bounding set', 'keepcaps', 'setgroups', 'setgid', 'setuid', 'capset',
   'ambient capabilities', 'no_new_privs', 'pdeathsig', 'chdir', 'signals', 'close fds', 'exec', 'rlimit',
-  'setns', 'clone',
+  'setns', 'clone', 'join cgroup', 'become user namespace root', 'unshare', 'seccomp', 'write uid_map/gid_map',
+  'idmapped layer', 'rootfs in user namespace',
 ] as const;
 
 export const STAGE_EXEC = 31;

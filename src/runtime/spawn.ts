@@ -99,5 +99,7 @@ function describeStage(rec: ChildError, plan: SpawnPlan): string {
   if (stage === 'mask path') return `${stage} ${plan.maskedPaths[rec.index] ?? ''}`;
   if (stage === 'readonly path') return `${stage} ${plan.readonlyPaths[rec.index] ?? ''}`;
   if (stage === 'exec') return `exec ${plan.candidates[rec.index] ?? ''}`;
+  if (stage === 'join cgroup') return `${stage} ${plan.cgroupProcs?.[rec.index] ?? ''}`;
+  if (stage === 'idmapped layer') return `${stage} ${rec.index}`;
   return stage;
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { closeSync, existsSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import { errnoName } from './errno.js';
-import type { ExitStatus, Pty, SpawnedChild, SpawnPlan, Sys } from './types.js';
+import type { ExitStatus, Pty, SeccompFilterInput, SpawnedChild, SpawnPlan, Sys } from './types.js';
 
 /** The addon's raw surface (native/addon.cc). */
 interface Addon {
@@ -19,6 +19,8 @@ interface Addon {
   umount(target: string, flags: number): void;
   openpty(): Pty;
   setWinsize(fd: number, cols: number, rows: number): void;
+  compileSeccomp(filter: SeccompFilterInput): Buffer;
+  attachDeviceFilter(dir: string, insns: Buffer): void;
 }
 
 
@@ -69,6 +71,9 @@ export function loadNativeSys(): Sys {
     spawn: wrapped((plan: SpawnPlan) => addon.spawn(plan)),
     spawnJoin: wrapped((plan: SpawnPlan, fds: number[]) => addon.spawn(plan, fds)),
     monitorExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-monitor'),
+    initExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-init'),
+    compileSeccomp: wrapped((filter: SeccompFilterInput) => addon.compileSeccomp(filter)),
+    attachDeviceFilter: wrapped((dir: string, insns: Buffer) => addon.attachDeviceFilter(dir, insns)),
     waitExit: wrapped((pid: number) => addon.waitpid(pid)),
     flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),
     mknod: wrapped((p: string, mode: number, major: number, minor: number) => addon.mknod(p, mode, major, minor)),

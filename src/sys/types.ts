@@ -62,6 +62,19 @@ export interface SpawnPlan {
   capabilities?: CapabilitySets;
   /** Upper bound for the close-on-exec loop on kernels without close_range. */
   maxFd: number;
+  /** Namespaces made after GO: after the cgroup join and the user namespace (CLONE_NEWUSER in cloneFlags). */
+  unshareFlags?: number;
+  /** cgroup.procs files the child writes "0" to, first thing after GO. */
+  cgroupProcs?: string[];
+  /** A compiled seccomp filter (struct sock_filter[]), installed right before execve. */
+  seccomp?: Buffer;
+  /** The monitor writes these to /proc/PID/{uid,gid}_map between clone and GO. */
+  uidMap?: string;
+  gidMap?: string;
+  /** The monitor mounts the fromParent overlay on idmapped mounts of its lowers. */
+  idmapLowers?: boolean;
+  /** Read by the monitor when the container exits, for State.OOMKilled. */
+  oomFile?: string;
   /** A prepared network namespace (nsfs file) the child is born in, instead of CLONE_NEWNET. */
   netnsPath?: string;
 }
@@ -94,6 +107,16 @@ export interface PlannedMount {
   isFile?: boolean;
   /** target is a container path, resolved inside the rootfs (openat2 RESOLVE_IN_ROOT) so image symlinks cannot lead out. */
   inRoot?: boolean;
+  /** Made by the monitor as a detached mount and sent to the child with GO (user namespaces). */
+  fromParent?: boolean;
+}
+
+/** A seccomp filter as libseccomp takes it: names, SCMP_ACT_* values, SCMP_CMP_* operators. */
+export interface SeccompFilterInput {
+  defaultAction: number;
+  /** libseccomp arch names: x86_64, x86, x32, aarch64, arm ... */
+  architectures: string[];
+  syscalls: Array<{ name: string; action: number; args: Array<{ index: number; op: number; value: bigint; valueTwo: bigint }> }>;
 }
 
 export interface SpawnedChild {
@@ -127,6 +150,12 @@ export interface Sys extends FsOps, MountOps {
   spawnJoin(plan: SpawnPlan, namespaceFds: number[]): SpawnedChild;
   /** The tsrun-monitor executable built beside the addon. */
   monitorExecutable(): string;
+  /** The static tsrun-init built beside it (`run --init`). */
+  initExecutable(): string;
+  /** libseccomp: the filter as a BPF program (struct sock_filter[]). */
+  compileSeccomp(filter: SeccompFilterInput): Buffer;
+  /** Loads a BPF_PROG_TYPE_CGROUP_DEVICE program and attaches it to a cgroup v2 directory. */
+  attachDeviceFilter(cgroupDir: string, instructions: Buffer): void;
   /** Resolves when the child exits (a native thread waits for it). */
   waitExit(pid: number): Promise<ExitStatus>;
   openPty(): Pty;

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Test } from 'tap';
+import { removeTestCgroupParent, useTestCgroupParent } from './cgroups.js';
+
+useTestCgroupParent(); // container cgroups go under this test's own cgroup
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(repoRoot, 'dist/tsrun.mjs');
@@ -17,7 +20,10 @@ export interface Result {
 /** A private store for one test file, removed at the end. */
 export function tmpStore(t: Test): string {
   const root = mkdtempSync(path.join(os.tmpdir(), 'tsrun-test-'));
-  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  t.teardown(async () => {
+    rmSync(root, { recursive: true, force: true });
+    await removeTestCgroupParent();
+  });
   return root;
 }
 

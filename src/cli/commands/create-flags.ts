@@ -21,6 +21,19 @@ export interface CreateFlags {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
+  device?: string[];
+  groupAdd?: string[];
+  memory?: string;
+  memorySwap?: string;
+  cpus?: string;
+  cpuShares?: string;
+  pidsLimit?: string;
+  cgroupParent?: string;
+  userns?: string;
+  init?: boolean;
   network?: string;
   publish?: string[];
   publishAll?: boolean;
@@ -50,6 +63,11 @@ export function createOptions(image: string, args: string[], flags: CreateFlags)
     tty: flags.tty === true,
     privileged: flags.privileged === true,
     readOnly: flags.readOnly === true,
+    isolation: {
+      capAdd: flags.capAdd, capDrop: flags.capDrop, securityOpt: flags.securityOpt, device: flags.device, groupAdd: flags.groupAdd,
+      memory: flags.memory, memorySwap: flags.memorySwap, cpus: flags.cpus, cpuShares: flags.cpuShares, pidsLimit: flags.pidsLimit,
+      cgroupParent: flags.cgroupParent, userns: flags.userns, init: flags.init === true,
+    },
     net: { network: flags.network, publish: flags.publish ?? [], publishAll: flags.publishAll === true, expose: flags.expose ?? [], ip: flags.ip },
   };
 }
