@@ -7,8 +7,7 @@ cd "$(dirname "$0")/.."
 # (vm/qemu.sh builds on the host, where it is fast, then tests in the VM).
 [ "${TSRUN_TEST_PREBUILT:-}" = 1 ] ||
 { log=$(mktemp); npm run --silent build >"$log" 2>&1 || { cat "$log"; rm -f "$log"; echo "0 passed, 1 failed"; exit 1; }; rm -f "$log"; }
-# test/vm boots a VM with the integration suite inside (vm/qemu.sh).
-[ $# -gt 0 ] || set -- test/unit test/integration test/vm
+[ $# -gt 0 ] || set -- test/unit test/integration
 out=$(mktemp)
 npx tap --reporter=tap "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}

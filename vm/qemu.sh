@@ -50,9 +50,12 @@ if [ ! -f "$image/root.img" ] || [ "${TSRUN_VM_REBUILD:-0}" = 1 ]; then
   rm -rf "$image" "$image.new"
   bash "$repo/vm/qemu-image.sh" "$image.new"
   mv "$image.new" "$image"
-  find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +   # older images
   say "built the guest image in $((SECONDS - start))s"
 fi
+# Images of other keys may be in use by another checkout's run: only those
+# unused for a week go.
+touch "$image"
+find "$cache" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -mtime +7 -exec rm -rf {} +
 flock -u 9
 
 # KVM when it can run a stock kernel; TCG (emulation) works too, many times slower.

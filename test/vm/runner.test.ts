@@ -55,7 +55,8 @@ if (requiresRoot(t) && requiresKvm()) {
 
   t.test('a subset of the integration suite passes inside the guest, as root', async (t) => {
     const subset = 'output and exit code|the command is PID 1';
-    const r = await runVm([`--grep=${subset}`, '--filter-quietly', 'test/integration/run.test.ts']);
+    // tap's own per-file limit (300 s) is too short for an emulated guest.
+    const r = await runVm(['--timeout=1800', `--grep=${subset}`, '--filter-quietly', 'test/integration/run.test.ts']);
     t.comment(`vm/qemu.sh took ${r.seconds}s`);
     t.equal(r.code, 0, 'exit code of the suite');
     const guest = /guest-test: npm test -- .* \(as root on (\S+)\)/.exec(r.output);
