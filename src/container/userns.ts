@@ -60,6 +60,9 @@ function autoMaps(records: ContainerRecord[], settings: IsolationSettings, size:
 export async function chooseIdMappings(deps: ContainerDeps, record: ContainerRecord, settings: IsolationSettings): Promise<IdMaps | undefined> {
   const mode = record.HostConfig.UsernsMode;
   if (mode === 'host') return undefined;
+  if (record.HostConfig.Privileged && (mode || settings.remap)) {
+    throw new TsrunError('INVALID_ARGUMENT', 'privileged mode is incompatible with user namespaces.  You must run the container in the host namespace when running privileged mode');
+  }
   if (mode?.startsWith('auto')) {
     const size = Number(/size=(\d+)/.exec(mode)?.[1] ?? DEFAULT_AUTO_SIZE);
     return autoMaps((await deps.containers.list()).filter((r) => r.Id !== record.Id), settings, size);

@@ -43,6 +43,9 @@ if (requiresRoot(t)) {
     const env = { TSRUN_CONFIG: path.join(etc, 'remap.json') };
     t.match(ts(['run', '--rm', 'busybox', 'cat', '/proc/self/uid_map'], env).stdout, /^\s*0\s+300000\s+196608$/m, 'all of user tsrun\'s ranges');
     t.match(ts(['run', '--rm', '--userns', 'host', 'busybox', 'cat', '/proc/self/uid_map'], env).stdout, /^\s*0\s+0\s+4294967295$/m, 'the host\'s namespace');
+    const privileged = ts(['run', '--rm', '--privileged', 'busybox', 'true'], env);
+    t.equal(privileged.code, 125);
+    t.match(privileged.stderr, /privileged mode is incompatible with user namespaces/);
     writeFileSync(path.join(etc, 'copies.json'), JSON.stringify({ 'userns-remap': 'default', 'idmapped-mounts': false }));
     const copies = ts(['run', '--rm', 'busybox', 'sh', '-c', 'ls -ln /bin/busybox && touch /bin/new && echo wrote'], { TSRUN_CONFIG: path.join(etc, 'copies.json') });
     t.match(copies.stdout, /^\S+\s+\d+\s+0\s+0\s.*\nwrote$/m, 'chowned copies of the layers work the same');

@@ -43,4 +43,3 @@ export function runPeer(runtime: string, bundle: string, spec: RuntimeSpec): { c
   spawnSync(runtime, ['delete', '-f', id]);
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
-
