@@ -17,7 +17,8 @@ if (requiresRoot(t)) {
     const id = tsrun(root, ['inspect', '-f', '{{.Id}}', name]).stdout.trim();
     return JSON.parse(readFileSync(path.join(root, 'containers', id, 'config.json'), 'utf8'));
   };
-  const cgroupDir = (dirs: string[], controller: string) => dirs.find((d) => d.includes(`/${controller}/`))!;
+  // v1: the dir in the controller's hierarchy; v2: the one dir
+  const cgroupDir = (dirs: string[], controller: string) => (dirs.length === 1 ? dirs[0] : dirs.find((d) => d.includes(`/${controller}/`))!);
 
   t.test('limits land in the container\'s own cgroup, under the test\'s cgroup', async (t) => {
     const r = tsrun(root, ['run', '-d', '--name', 'limited', '-m', '64m', '--memory-swap', '100m', '--cpus', '0.5', '--cpu-shares', '512',
@@ -29,8 +30,11 @@ if (requiresRoot(t)) {
     const layout = await readCgroupLayout();
     const file = (controller: string, name: string) => readFileSync(path.join(cgroupDir(dirs, controller), name), 'utf8').trim();
     if (layout.mode === 'v2') {
-      t.equal(file('', 'memory.max'), '67108864');
-      t.equal(file('', 'cpu.max'), '50000 100000');
+      t.equal(file('memory', 'memory.max'), '67108864');
+      t.equal(file('memory', 'memory.swap.max'), String(100 * 1024 * 1024 - 64 * 1024 * 1024));
+      t.equal(file('cpu', 'cpu.max'), '50000 100000');
+      t.equal(file('cpu', 'cpu.weight'), '20');
+      t.equal(file('pids', 'pids.max'), '50');
     } else {
       t.equal(file('memory', 'memory.limit_in_bytes'), '67108864');
       t.equal(file('memory', 'memory.memsw.limit_in_bytes'), '104857600');
@@ -56,7 +60,7 @@ if (requiresRoot(t)) {
 
   t.test('a fork bomb is stopped by --pids-limit 50', async (t) => {
     t.equal(tsrun(root, ['run', '-d', '--name', 'bomb', '--pids-limit', '50', 'busybox', 'sh', '-c', 'bomb() { bomb | bomb & }; bomb; sleep 30']).code, 0);
-    const pids = path.join(cgroupDir(record('bomb').Isolation.CgroupDirs, (await readCgroupLayout()).mode === 'v2' ? '' : 'pids'));
+    const pids = cgroupDir(record('bomb').Isolation.CgroupDirs, 'pids');
     let current = 0;
     for (let i = 0; i < 50 && current < 50; i++) {
       await sleep(100);
