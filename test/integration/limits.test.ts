@@ -62,13 +62,18 @@ if (requiresRoot(t)) {
     t.equal(tsrun(root, ['run', '-d', '--name', 'bomb', '--pids-limit', '50', 'busybox', 'sh', '-c', 'bomb() { bomb | bomb & }; bomb; sleep 30']).code, 0);
     const pids = cgroupDir(record('bomb').Isolation.CgroupDirs, 'pids');
     let current = 0;
-    for (let i = 0; i < 50 && current < 50; i++) {
+    let peak = 0;
+    for (let i = 0; i < 50 && peak < 50; i++) {
       await sleep(100);
       current = Number(readFileSync(path.join(pids, 'pids.current'), 'utf8'));
+      peak = Math.max(peak, current);
     }
-    t.equal(current, 50, 'the container reaches its 50 processes');
-    await sleep(300);
-    t.equal(Number(readFileSync(path.join(pids, 'pids.current'), 'utf8')), 50, 'and never more');
+    // Bomb processes die and respawn, so the count moves just under the limit; it never passes it.
+    t.ok(peak >= 40 && peak <= 50, `the container fills its 50 processes (peak ${peak})`);
+    for (let i = 0; i < 5; i++) {
+      await sleep(60);
+      t.ok(Number(readFileSync(path.join(pids, 'pids.current'), 'utf8')) <= 50, 'and never more');
+    }
     t.match(readFileSync(path.join(pids, 'pids.events'), 'utf8'), /^max [1-9]/m, 'forks were refused');
     t.equal(tsrun(root, ['rm', '-f', 'bomb']).code, 0);
   });
