@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { TsrunError } from '../../core/errors.js';
 import type { CreateOptions } from '../../container/create.js';
+import type { IsolationOptions } from '../../container/isolation-options.js';
 import { parseMountFlag, parseTmpfsFlag, parseVolumeFlag } from '../../container/mount-flags.js';
 import { parseEnvFile, resolveEnvFlags } from '../../container/process-args.js';
 
-/** The flags `run` and `create` share. */
-export interface CreateFlags {
+/** The flags `run` and `create` share (the isolation flags are declared once, beside their parser). */
+export interface CreateFlags extends IsolationOptions {
   rm?: boolean;
   interactive?: boolean;
   tty?: boolean;
@@ -21,19 +22,6 @@ export interface CreateFlags {
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
-  capAdd?: string[];
-  capDrop?: string[];
-  securityOpt?: string[];
-  device?: string[];
-  groupAdd?: string[];
-  memory?: string;
-  memorySwap?: string;
-  cpus?: string;
-  cpuShares?: string;
-  pidsLimit?: string;
-  cgroupParent?: string;
-  userns?: string;
-  init?: boolean;
   network?: string;
   publish?: string[];
   publishAll?: boolean;

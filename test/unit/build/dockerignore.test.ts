@@ -1,8 +1,6 @@
 import t from 'tap';
+import { conformanceFile, errorOf } from '../../helpers/conformance.js';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isTsrunError } from '../../../src/core/errors.js';
 import {
   DOCKERIGNORE_FILE,
   PatternMatcher,
@@ -18,22 +16,10 @@ import {
 import { compileGoRegexp } from '../../../src/build/go-regexp.js';
 import { cleanPath, matchFilePath, matchPath } from '../../../src/core/go-path.js';
 
-// The conformance data lives beside the repo (../shared), never inside it.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const casesFile = path.resolve(repoRoot, '../shared/conformance/dockerignore/cases.json');
+const casesFile = conformanceFile('dockerignore', 'cases.json');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows are untyped JSON */
 type Row = any;
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!isTsrunError(err, 'INVALID_ARGUMENT')) throw err;
-    return err.message;
-  }
-}
 
 /** Go's filepath.Dir split into components, as the upstream tests walk parents. */
 function parentDirs(file: string): string[] {

@@ -1,8 +1,6 @@
 import t from 'tap';
+import { conformanceFile, errorOf } from '../../helpers/conformance.js';
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isTsrunError } from '../../../src/core/errors.js';
 import {
   anchoredDomainRegexp,
   anchoredIdentifierRegexp,
@@ -24,22 +22,10 @@ import {
   withTag,
 } from '../../../src/oci/reference.js';
 
-// The conformance data lives beside the repo (../shared), never inside it.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const casesFile = path.resolve(repoRoot, '../shared/conformance/reference/cases.json');
+const casesFile = conformanceFile('reference', 'cases.json');
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows are untyped JSON */
 type Row = any;
-
-function errorOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-    return undefined;
-  } catch (err) {
-    if (!isTsrunError(err, 'INVALID_ARGUMENT')) throw err;
-    return err.message;
-  }
-}
 
 t.test('own cases (run with or without the conformance data)', async (t) => {
   t.same(parseReference('ubuntu'), { domain: 'docker.io', path: 'library/ubuntu' });
