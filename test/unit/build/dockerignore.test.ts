@@ -1,6 +1,6 @@
 import t from 'tap';
-import { conformanceFile, errorOf } from '../../helpers/conformance.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { conformanceFile, conformanceGroups, errorOf } from '../../helpers/conformance.js';
+import { existsSync } from 'node:fs';
 import {
   DOCKERIGNORE_FILE,
   PatternMatcher,
@@ -17,9 +17,6 @@ import { compileGoRegexp } from '../../../src/build/go-regexp.js';
 import { cleanPath, matchFilePath, matchPath } from '../../../src/core/go-path.js';
 
 const casesFile = conformanceFile('dockerignore', 'cases.json');
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- rows are untyped JSON */
-type Row = any;
 
 /** Go's filepath.Dir split into components, as the upstream tests walk parents. */
 function parentDirs(file: string): string[] {
@@ -90,17 +87,8 @@ t.test('own cases (run with or without the conformance data)', async (t) => {
 
 const haveData = existsSync(casesFile);
 t.test('moby/patternmatcher conformance', { skip: haveData ? false : `conformance data not found at ${casesFile} (outside the tsrun workplace); only the own cases ran` }, async (t) => {
-  const groups: Record<string, Row> = JSON.parse(readFileSync(casesFile, 'utf8')).groups;
-  let checked = 0;
-  const seen = new Set<string>();
-  const rows = (name: string): Row[] => {
-    const g = groups[name];
-    if (!g) throw new Error(`conformance group ${name} missing`);
-    const list: Row[] = g.cases ?? g.inputs;
-    checked += list.length;
-    seen.add(name);
-    return list;
-  };
+  const cases = conformanceGroups(casesFile);
+  const { rows } = cases;
 
   t.test('matches', async (t) => {
     for (const c of rows('matches')) {
@@ -192,8 +180,8 @@ t.test('moby/patternmatcher conformance', { skip: haveData ? false : `conformanc
 
   // Subtests run in order, so this one sees every group above.
   t.test('every group was checked', async (t) => {
-    t.same(Object.keys(groups).filter((g) => !seen.has(g)), []);
-    t.equal(checked, 169);
-    t.comment(`${checked} dockerignore conformance cases checked`);
+    t.same(cases.unseen(), []);
+    t.equal(cases.checked, 169);
+    t.comment(`${cases.checked} dockerignore conformance cases checked`);
   });
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { conformanceFile, errorOf } from '../../helpers/conformance.js';
-import { existsSync, readFileSync } from 'node:fs';
+import { conformanceFile, conformanceGroups, errorOf } from '../../helpers/conformance.js';
+import { existsSync } from 'node:fs';
 import {
   anchoredDomainRegexp,
   anchoredIdentifierRegexp,
@@ -48,17 +48,8 @@ t.test('own cases (run with or without the conformance data)', async (t) => {
 
 const haveData = existsSync(casesFile);
 t.test('distribution/reference conformance', { skip: haveData ? false : `conformance data not found at ${casesFile} (outside the tsrun workplace); only the own cases ran` }, async (t) => {
-  const groups: Record<string, Row> = JSON.parse(readFileSync(casesFile, 'utf8')).groups;
-  let checked = 0;
-  const seen = new Set<string>();
-  const rows = (name: string): Row[] => {
-    const g = groups[name];
-    if (!g) throw new Error(`conformance group ${name} missing`);
-    const list: Row[] = g.cases ?? g.inputs;
-    checked += list.length;
-    seen.add(name);
-    return list;
-  };
+  const cases = conformanceGroups(casesFile);
+  const { groups, rows } = cases;
 
   t.test('parse', async (t) => {
     for (const c of rows('parse')) {
@@ -191,7 +182,7 @@ t.test('distribution/reference conformance', { skip: haveData ? false : `conform
       t.equal(familiarMatch(c.pattern, parseAnyReference(c.reference)), c.expected, `${c.pattern} ~ ${c.reference}`);
     }
     for (const c of groups.familiar_match.error_patterns as Row[]) {
-      checked++;
+      cases.count();
       t.equal(errorOf(() => familiarMatch(c.pattern, parseAnyReference(c.reference))), 'syntax error in pattern');
     }
   });
@@ -226,8 +217,8 @@ t.test('distribution/reference conformance', { skip: haveData ? false : `conform
 
   // Subtests run in order, so this one sees every group above.
   t.test('every group was checked', async (t) => {
-    t.same(Object.keys(groups).filter((g) => !seen.has(g)), []);
-    t.equal(checked, 318, '317 rows + 1 familiar_match error pattern');
-    t.comment(`${checked} reference conformance cases checked`);
+    t.same(cases.unseen(), []);
+    t.equal(cases.checked, 318, '317 rows + 1 familiar_match error pattern');
+    t.comment(`${cases.checked} reference conformance cases checked`);
   });
 });
