@@ -8,13 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 RUNS=${1:-7}
-work=$(mktemp -d /tmp/tsrun-bench-build.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-export TSRUN_ROOT=$work/store
-TSRUN="node dist/tsrun.mjs"
-
-scripts/busybox-rootfs.sh "$work/rootfs.tar"
-$TSRUN import "$work/rootfs.tar" busybox >/dev/null
+bench_store build
 
 # A small app: 200 source files, one config file that changes, three RUNs.
 ctx=$work/context

@@ -10,19 +10,10 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 N=${2:-5}
 # not under /tmp: it may be a tmpfs, and a commit's cost is the disk's
-work=$(mktemp -d /var/tmp/tsrun-bench-commit.XXXXXX)
-export TSRUN_ROOT=$work/store
-TSRUN="node dist/tsrun.mjs"
-cleanup() {
-  $TSRUN rm -f $($TSRUN ps -aq) >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+bench_store commit /var/tmp
 
 WRITE='mkdir /data && cd /data && i=0; while [ $i -lt 10000 ]; do echo "file $i" > f$i; i=$((i+1)); done; dd if=/dev/urandom of=/big bs=1M count=200 2>/dev/null'
 
-scripts/busybox-rootfs.sh "$work/rootfs.tar"
-$TSRUN import "$work/rootfs.tar" busybox >/dev/null
 $TSRUN run --name bench busybox sh -c "$WRITE"
 upper=$($TSRUN inspect -f '{{.GraphDriver.Data.UpperDir}}' bench)
 echo "commit of 10,000 small files + one 200 MB file, median of $RUNS runs ($(nproc) cores, $(uname -r))"

@@ -15,3 +15,25 @@ median_ms() {
 
 # row LABEL VALUE_MS: one aligned line of the table.
 row() { printf '  %-48s %8s ms\n' "$1" "$2"; }
+
+# bench_store NAME [PARENT]: a scratch dir $work (under PARENT, default /tmp)
+# with a store of its own (TSRUN_ROOT, $TSRUN) holding the busybox fixture as
+# `busybox`. On exit: every container of that store, whatever the script's own
+# bench_cleanup (when it defines one) undoes, then $work, go.
+bench_store() {
+  work=$(mktemp -d "${2:-/tmp}/tsrun-bench-$1.XXXXXX")
+  export TSRUN_ROOT=$work/store
+  TSRUN="node dist/tsrun.mjs"
+  trap bench_exit EXIT
+  scripts/busybox-rootfs.sh "$work/rootfs.tar"
+  $TSRUN import "$work/rootfs.tar" busybox >/dev/null
+}
+
+bench_exit() {
+  local ids
+  ids=$($TSRUN ps -aq 2>/dev/null) || true
+  # shellcheck disable=SC2086 # one argument per id
+  [ -z "$ids" ] || $TSRUN rm -f $ids >/dev/null 2>&1 || true
+  if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
+  rm -rf "$work"
+}

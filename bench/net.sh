@@ -7,23 +7,16 @@
 # Traffic stays on 127.0.0.1; every run is bounded by its request count (and ab's 10 s socket timeout).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 REQUESTS=${1:-5000}
 CONCURRENCY=${2:-8}
 ROUNDS=${3:-3}
 command -v ab >/dev/null || { echo "bench/net.sh needs ab (apt-get install apache2-utils)" >&2; exit 1; }
-work=$(mktemp -d /tmp/tsrun-bench-net.XXXXXX)
-export TSRUN_ROOT=$work/store
-TSRUN="node dist/tsrun.mjs"
 PUBLISHED=18090 HOSTNET=18091 PODMAN=18092
-cleanup() {
-  $TSRUN rm -f bench-published bench-host >/dev/null 2>&1 || true
+bench_cleanup() {
   if command -v podman >/dev/null; then podman rm -f tsrun-bench-net >/dev/null 2>&1; podman rmi -f localhost/tsrun-bench-busybox >/dev/null 2>&1; fi || true
-  rm -rf "$work"
 }
-trap cleanup EXIT
-
-scripts/busybox-rootfs.sh "$work/rootfs.tar"
-$TSRUN import "$work/rootfs.tar" busybox >/dev/null
+bench_store net
 mkdir -p "$work/www"
 head -c 1024 /dev/zero | tr '\0' x >"$work/www/index.html"
 

@@ -6,13 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 RUNS=${1:-21}
-work=$(mktemp -d /tmp/tsrun-bench-start.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-export TSRUN_ROOT=$work/store
-TSRUN="node dist/tsrun.mjs"
-
-scripts/busybox-rootfs.sh "$work/rootfs.tar"
-$TSRUN import "$work/rootfs.tar" busybox >/dev/null
+bench_store start
 
 # An OCI bundle of the same rootfs for crun/runc: the floor a runtime can reach.
 mkdir -p "$work/bundle/rootfs"
