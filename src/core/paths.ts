@@ -7,6 +7,7 @@ import path from 'node:path';
  *   ROOT/blobs/sha256/<hex>              content-addressed blobs (verified on write)
  *   ROOT/layers/<diffID hex>/diff        unpacked layer, shared by every image that has it
  *   ROOT/layers/<diffID hex>/layer.json  its metadata (size, short link id)
+ *   ROOT/layers/<diffID hex>/blobs.json  compressed blobs known to hold it (for push/save of images that skipped the download)
  *   ROOT/l/<link>                        short symlinks to layer diffs (keep overlay's option string short)
  *   ROOT/containers/<id>/                config.json, state.json, ctr.log, upper/, work/, merged/, hosts, hostname, resolv.conf
  *   ROOT/volumes/<name>/                 volume.json, _data/ (what the container sees)
@@ -14,6 +15,7 @@ import path from 'node:path';
  *   ROOT/build-cache/<parent>/<key>.json build step results (they keep their layers from rmi's GC)
  *   ROOT/build-mounts/<id>/              RUN --mount=type=cache directories
  *   ROOT/tmp/<pid>-<random>              scratch space; removed when its process is gone
+ *   ROOT/leases/<pid>-<random>.json      blobs and layers a running pull uses before it names them (GC keeps them)
  *   ROOT/tsrun.lock                      the store's metadata lock
  */
 export class StorePaths {
@@ -32,6 +34,8 @@ export class StorePaths {
   layerDir(diffID: string): string { return path.join(this.layersDir, hexOf(diffID)); }
   layerDiff(diffID: string): string { return path.join(this.layerDir(diffID), 'diff'); }
   layerMeta(diffID: string): string { return path.join(this.layerDir(diffID), 'layer.json'); }
+  layerBlobs(diffID: string): string { return path.join(this.layerDir(diffID), 'blobs.json'); }
+  get leasesDir(): string { return path.join(this.root, 'leases'); }
   get linksDir(): string { return path.join(this.root, 'l'); }
   link(id: string): string { return path.join(this.linksDir, id); }
   get containersDir(): string { return path.join(this.root, 'containers'); }

@@ -9,7 +9,7 @@ export async function scratchPath(tmpDir: string, tag: string): Promise<string> 
   return path.join(tmpDir, `${process.pid}-${tag}-${randomBytes(6).toString('hex')}`);
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

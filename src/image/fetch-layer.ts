@@ -21,11 +21,12 @@ export interface LayerJob {
   diffID: string;
 }
 
-export async function fetchLayer(deps: ImageDeps, repository: Repository, job: LayerJob, retry: RetryPolicy, progress: ProgressSink): Promise<void> {
+/** `blobOnly`: the layer is unpacked already but no blob of it is in the store (push and save need one). */
+export async function fetchLayer(deps: ImageDeps, repository: Repository, job: LayerJob, retry: RetryPolicy, progress: ProgressSink, blobOnly = false): Promise<void> {
   const id = shortDigest(job.descriptor.digest);
   for (let attempt = 0; ; attempt++) {
     try {
-      await downloadAndUnpack(deps, repository, job, progress);
+      await downloadAndUnpack(deps, repository, job, progress, blobOnly);
       return;
     } catch (err) {
       // only failures in mid-stream are retried here; opening the blob already retried its own
@@ -37,7 +38,7 @@ export async function fetchLayer(deps: ImageDeps, repository: Repository, job: L
   }
 }
 
-async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: LayerJob, progress: ProgressSink): Promise<void> {
+async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: LayerJob, progress: ProgressSink, blobOnly: boolean): Promise<void> {
   const { digest, size } = job.descriptor;
   const id = shortDigest(digest);
   const blob = await repository.openBlob(digest);
@@ -46,13 +47,13 @@ async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: L
   const verifier = new VerifyingStream(digest, size, `filesystem layer verification failed for digest ${digest}`, onBytes);
   blob.stream.on('error', (err) => verifier.destroy(err));
   blob.stream.pipe(verifier);
-  const [toFile, toUnpack] = tee(verifier, 2) as [PassThrough, PassThrough];
+  const [toFile, toUnpack] = (blobOnly ? [verifier] : tee(verifier, 2)) as [PassThrough, PassThrough?];
   try {
     const saved = pipeline(toFile, createWriteStream(tmp)).then(() => {
       progress({ id, status: 'Download complete' });
-      progress({ id, status: 'Extracting' });
+      if (toUnpack) progress({ id, status: 'Extracting' });
     });
-    const unpacked = deps.layers.unpack(toUnpack, job.diffID);
+    const unpacked = toUnpack ? deps.layers.unpack(toUnpack, job.diffID) : Promise.resolve();
     const [file, layer] = await Promise.allSettled([saved, unpacked]);
     // the download's verdict first: wrong bytes explain any unpack error
     if (file.status === 'rejected') throw markMidStream(file.reason);

@@ -9,11 +9,13 @@ import { hostPlatform, type ImageConfig, type Platform } from '../oci/image.js';
 import { formatPlatform, normalizePlatform } from '../oci/platform.js';
 import { familiarString, parseDockerReference, referenceName, type NamedReference } from '../oci/reference.js';
 import { fetchLayer, unpackStoredLayer, type LayerJob } from './fetch-layer.js';
+import { findLayerBlob } from './layer-blobs.js';
+import { takeLease } from './lease.js';
 import type { ImageDeps } from './image-service.js';
 import { runLimited } from './limit.js';
 import { shortDigest, silentProgress, type ProgressSink } from './progress.js';
 import type { RegistryAccess } from './registry-access.js';
-import { resolveRemoteImage } from './remote-manifest.js';
+import { resolveRemoteImage, type RemoteImage } from './remote-manifest.js';
 import type { Image } from './store.js';
 
 export interface PullDeps extends ImageDeps {
@@ -52,42 +54,77 @@ export async function pullImage(deps: PullDeps, refText: string, opts: PullOptio
   }
 
   const jobs: LayerJob[] = manifest.layers.map((descriptor, i) => ({ descriptor, diffID: diffIDs[i]! }));
-  const todo: LayerJob[] = [];
+  // from here until the names are written, rmi's GC must keep what we find or add
+  const lease = await deps.lock.with('exclusive', () => takeLease(deps, {
+    blobs: [remote.manifestDigest, manifest.config.digest, ...manifest.layers.map((l) => l.digest)],
+    diffIDs,
+  }));
+  try {
+    const todo = await planLayers(deps, jobs, progress);
+    const limit = deps.registry.maxConcurrentDownloads ?? 3;
+    await runLimited(todo, limit, async ({ job, blobOnly }) => {
+      const id = shortDigest(job.descriptor.digest);
+      if (!blobOnly && (await deps.content.has(job.descriptor.digest))) {
+        progress({ id, status: 'Extracting' });
+        await unpackStoredLayer(deps, job);
+      } else {
+        await fetchLayer(deps, repository, job, deps.registry.session.retry, progress, blobOnly);
+      }
+      if (!blobOnly) progress({ id, status: 'Pull complete' });
+    }, ({ job }) => progress({ id: shortDigest(job.descriptor.digest), status: 'Waiting' }));
+
+    await deps.content.putBytes(configBytes);
+    await deps.content.putBytes(remote.manifestBytes);
+    const repoName = referenceName(ref);
+    const digestName = `${repoName}@${remote.repoDigest}`;
+    const name = ref.digest ? digestName : `${repoName}:${ref.tag}`;
+    const updated = await deps.lock.with('exclusive', async () => {
+      const before = await deps.images.resolve(name);
+      const size = remote.manifestBytes.length;
+      await deps.images.tag(digestName, remote.manifestDigest, size, remote.mediaType);
+      if (!ref.digest) await deps.images.tag(name, remote.manifestDigest, size, remote.mediaType);
+      return before?.manifestDigest !== remote.manifestDigest;
+    });
+    return await finish(deps, ref, remote, name, updated, progress);
+  } finally {
+    await lease.release();
+  }
+}
+
+interface PlannedLayer {
+  job: LayerJob;
+  /** Unpacked already, but no blob of it is in the store: download the blob alone. */
+  blobOnly: boolean;
+}
+
+/**
+ * Layers already unpacked are not downloaded again ("Already exists"). When
+ * this image's blob of such a layer is absent, the blob the layer came with
+ * is recorded beside it (push and save use it, GC keeps it); only when no
+ * blob of that layer is left at all is this image's blob fetched.
+ */
+async function planLayers(deps: PullDeps, jobs: LayerJob[], progress: ProgressSink): Promise<PlannedLayer[]> {
+  const todo: PlannedLayer[] = [];
   const seen = new Set<string>();
   for (const job of jobs) {
     const id = shortDigest(job.descriptor.digest);
     if (seen.has(job.diffID)) continue;
     seen.add(job.diffID);
-    if (await deps.layers.has(job.diffID)) progress({ id, status: 'Already exists' });
-    else {
+    if (!(await deps.layers.has(job.diffID))) {
       progress({ id, status: 'Pulling fs layer' });
-      todo.push(job);
+      todo.push({ job, blobOnly: false });
+      continue;
     }
+    progress({ id, status: 'Already exists' });
+    if (await deps.content.has(job.descriptor.digest)) continue;
+    const other = await findLayerBlob(deps, job.diffID);
+    if (other) await deps.lock.with('exclusive', () => deps.layers.addBlob(job.diffID, other));
+    else todo.push({ job, blobOnly: true });
   }
-  const limit = deps.registry.maxConcurrentDownloads ?? 3;
-  await runLimited(todo, limit, async (job) => {
-    const id = shortDigest(job.descriptor.digest);
-    if (await deps.content.has(job.descriptor.digest)) {
-      progress({ id, status: 'Extracting' });
-      await unpackStoredLayer(deps, job);
-    } else {
-      await fetchLayer(deps, repository, job, deps.registry.session.retry, progress);
-    }
-    progress({ id, status: 'Pull complete' });
-  }, (job) => progress({ id: shortDigest(job.descriptor.digest), status: 'Waiting' }));
+  return todo;
+}
 
-  await deps.content.putBytes(configBytes);
-  await deps.content.putBytes(remote.manifestBytes);
-  const repoName = referenceName(ref);
-  const digestName = `${repoName}@${remote.repoDigest}`;
-  const name = ref.digest ? digestName : `${repoName}:${ref.tag}`;
-  const updated = await deps.lock.with('exclusive', async () => {
-    const before = await deps.images.resolve(name);
-    const size = remote.manifestBytes.length;
-    await deps.images.tag(digestName, remote.manifestDigest, size, remote.mediaType);
-    if (!ref.digest) await deps.images.tag(name, remote.manifestDigest, size, remote.mediaType);
-    return before?.manifestDigest !== remote.manifestDigest;
-  });
+async function finish(deps: PullDeps, ref: NamedReference, remote: RemoteImage, name: string, updated: boolean, progress: ProgressSink): Promise<PullResult> {
   progress({ status: `Digest: ${remote.repoDigest}` });
   const image = await deps.images.load(remote.manifestDigest, [name]);
   const shown = familiarString(ref.digest ? { domain: ref.domain, path: ref.path, digest: ref.digest } : ref);

@@ -4,11 +4,12 @@
  * it, else an upload), then the manifest by tag. Records NAME@DIGEST.
  */
 import { isTsrunError, TsrunError } from '../core/errors.js';
-import { MediaType, type Descriptor } from '../oci/image.js';
+import type { Descriptor } from '../oci/image.js';
 import {
   familiarString, formatReference, parseDockerReference, parseReference, referenceName, type NamedReference,
 } from '../oci/reference.js';
 import { Repository } from '../registry/index.js';
+import { manifestToShip } from './layer-blobs.js';
 import { runLimited } from './limit.js';
 import { shortDigest, silentProgress, throttledBytes, type ProgressSink } from './progress.js';
 import { DEFAULT_CHUNK_SIZE, uploadBlob } from './push-blob.js';
@@ -55,9 +56,6 @@ async function pushTo(deps: PullDeps, ref: NamedReference, opts: PushOptions): P
   const pushBlob = async (blob: Descriptor, show: boolean) => {
     const id = shortDigest(blob.digest);
     const say = show ? progress : silentProgress;
-    if (!(await deps.content.has(blob.digest))) {
-      throw new TsrunError('NOT_FOUND', `blob ${blob.digest} of ${familiarString(ref)} is not in the store (the layer came from another image in another compression)`);
-    }
     if (await repository.hasBlob(blob.digest)) return say({ id, status: 'Layer already exists' });
     for (const from of sources.get(blob.digest) ?? []) {
       if (await repository.mountBlob(blob.digest, from)) return say({ id, status: `Mounted from ${from}` });
@@ -65,16 +63,19 @@ async function pushTo(deps: PullDeps, ref: NamedReference, opts: PushOptions): P
     await uploadBlob(deps, repository, blob, chunkSize, throttledBytes(say, id, 'Pushing', blob.size));
     say({ id, status: 'Pushed' });
   };
-  const layers = [...image.manifest.layers].reverse();
+  // layers skipped at pull as "Already exists" go as the blob we hold, under a rewritten manifest
+  const ship = await manifestToShip(deps, image, familiarString(ref));
+  const layers = [...ship.manifest.layers].reverse();
   for (const l of layers) progress({ id: shortDigest(l.digest), status: 'Preparing' });
   await runLimited(layers, deps.registry.maxConcurrentUploads ?? 5, (l) => pushBlob(l, true),
     (l) => progress({ id: shortDigest(l.digest), status: 'Waiting' }));
   await pushBlob(image.manifest.config, false);
 
-  const bytes = await deps.content.readBytes(image.manifestDigest);
-  const mediaType = image.manifest.mediaType ?? MediaType.OciManifest;
+  const { bytes, mediaType } = ship;
   const digest = await repository.putManifest(ref.tag!, bytes, mediaType);
-  await deps.lock.with('exclusive', () => deps.images.tag(`${referenceName(ref)}@${digest}`, image.manifestDigest, bytes.length, mediaType));
+  // the repo digest names this image even when the pushed manifest was rewritten (same config, same layers)
+  const storedSize = ship.rewritten ? await deps.content.size(image.manifestDigest) : bytes.length;
+  await deps.lock.with('exclusive', () => deps.images.tag(`${referenceName(ref)}@${digest}`, image.manifestDigest, storedSize, mediaType));
   return { tag: ref.tag!, digest, size: bytes.length };
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { readJsonIfExists } from '../core/atomic.js';
 import { TsrunError } from '../core/errors.js';
 import type { ImageDeps } from './image-service.js';
+import { leasedRoots } from './lease.js';
 import { familiarName, storedName } from './names.js';
 
 export interface RemoveResult {
@@ -55,7 +56,7 @@ function isName(ref: string, names: string[]): boolean {
   }
 }
 
-/** Deletes layers and blobs that no image and no container reaches. */
+/** Deletes layers and blobs that no image, build cache record or running pull (lease) reaches. */
 export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promise<void> {
   await deps.lock.with('exclusive', async () => {
     const liveBlobs = new Set<string>();
@@ -66,12 +67,14 @@ export async function collectGarbage(deps: ImageDeps, users: ImageUsers): Promis
       for (const l of image.manifest.layers) liveBlobs.add(l.digest);
       for (const d of image.config.rootfs.diff_ids) liveLayers.add(d);
     }
-    for (const pin of await buildCachePins(deps.paths.buildCacheDir)) {
+    for (const pin of [...await buildCachePins(deps.paths.buildCacheDir), await leasedRoots(deps)]) {
       pin.blobs?.forEach((b) => liveBlobs.add(b));
       pin.diffIDs?.forEach((d) => liveLayers.add(d));
     }
     for (const diffID of await deps.layers.list()) {
       if (!liveLayers.has(diffID)) await deps.layers.remove(diffID);
+      // the blob a layer came with stays while the layer does: push and save of images that skipped it need it
+      else for (const b of await deps.layers.blobs(diffID)) liveBlobs.add(b.digest);
     }
     void users;
     for (const digest of await deps.content.list()) {

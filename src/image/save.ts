@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { MediaType, type Descriptor, type Index } from '../oci/image.js';
 import type { ImageDeps } from './image-service.js';
+import { manifestToShip } from './layer-blobs.js';
 import { familiarName } from './names.js';
 import { CONTAINERD_NAME, REF_NAME, type Image } from './store.js';
 
@@ -25,25 +26,29 @@ export async function saveImages(deps: ImageDeps, refs: Array<{ ref: string; ima
     const entry = pack.entry({ name: blobPath(digest), size, mode: 0o644, mtime });
     await pipeline(deps.content.read(digest), entry);
   };
+  const addBytes = async (digest: string, bytes: Buffer) => {
+    if (written.has(digest)) return;
+    written.add(digest);
+    await new Promise<void>((resolve, reject) => pack.entry({ name: blobPath(digest), mode: 0o644, mtime }, bytes, (e) => (e ? reject(e) : resolve())));
+  };
   const addFile = (name: string, data: string) =>
     new Promise<void>((resolve, reject) => pack.entry({ name, mode: 0o644, mtime }, data, (e) => (e ? reject(e) : resolve())));
 
   for (const { ref, image } of refs) {
     // repo digests (NAME@DIGEST) are not tags: docker load would refuse them in RepoTags
     const names = image.names.filter((n) => !n.includes('@') && refNames(ref, image).includes(n));
-    await addBlob(image.manifest.config.digest, image.manifest.config.size);
-    for (const l of image.manifest.layers) await addBlob(l.digest, l.size);
-    await addBlob(image.manifestDigest, await deps.content.size(image.manifestDigest));
+    // a layer skipped at pull ("Already exists") goes as the blob we hold, under a rewritten manifest
+    const ship = await manifestToShip(deps, image, names[0] ? familiarName(names[0]) : image.id);
+    await addBlob(ship.manifest.config.digest, ship.manifest.config.size);
+    for (const l of ship.manifest.layers) await addBlob(l.digest, l.size);
+    if (ship.rewritten) await addBytes(ship.digest, ship.bytes);
+    else await addBlob(ship.digest, ship.bytes.length);
     manifestJson.push({
-      Config: blobPath(image.manifest.config.digest),
+      Config: blobPath(ship.manifest.config.digest),
       RepoTags: names.map(familiarName),
-      Layers: image.manifest.layers.map((l) => blobPath(l.digest)),
+      Layers: ship.manifest.layers.map((l) => blobPath(l.digest)),
     });
-    const desc: Descriptor = {
-      mediaType: image.manifest.mediaType ?? MediaType.OciManifest,
-      digest: image.manifestDigest,
-      size: await deps.content.size(image.manifestDigest),
-    };
+    const desc: Descriptor = { mediaType: ship.mediaType, digest: ship.digest, size: ship.bytes.length };
     if (names.length === 0) index.manifests.push(desc);
     for (const n of names) index.manifests.push({ ...desc, annotations: { [CONTAINERD_NAME]: n, [REF_NAME]: n.slice(n.lastIndexOf(':') + 1) } });
   }

@@ -16,6 +16,13 @@ export interface LayerInfo {
   link: string;
 }
 
+/** A compressed (or plain) blob in the content store whose uncompressed bytes are this layer. */
+export interface LayerBlob {
+  digest: string;
+  size: number;
+  mediaType: string;
+}
+
 /**
  * Unpacked layers keyed by diffID: a layer's diff does not depend on its
  * parents (overlay stacks them), so every image holding it shares one copy.
@@ -82,6 +89,18 @@ export class LayerStore {
     } catch (err) {
       if (!isErrno(err, 'EEXIST')) throw err;
     }
+  }
+
+  /** Blobs recorded as holding this layer (other images' compressions of it). */
+  async blobs(diffID: string): Promise<LayerBlob[]> {
+    return (await readJsonIfExists<LayerBlob[]>(this.paths.layerBlobs(diffID))) ?? [];
+  }
+
+  /** Records a blob holding this layer, so GC keeps it while the layer lives. Caller holds the store lock. */
+  async addBlob(diffID: string, blob: LayerBlob): Promise<void> {
+    const known = await this.blobs(diffID);
+    if (known.some((b) => b.digest === blob.digest)) return;
+    await writeJsonAtomic(this.paths.layerBlobs(diffID), [...known, { digest: blob.digest, size: blob.size, mediaType: blob.mediaType }]);
   }
 
   async remove(diffID: string): Promise<void> {
