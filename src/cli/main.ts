@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { TsrunError } from '../core/errors.js';
+import { exitQuietlyOnBrokenPipe } from './broken-pipe.js';
 import { createContext } from './context.js';
 import { processOutput } from './output.js';
 import { createProgram } from './program.js';
@@ -22,6 +23,7 @@ function describe(err: unknown): string {
 }
 
 async function main(): Promise<void> {
+  exitQuietlyOnBrokenPipe();
   let exitCode = 0;
   const program = createProgram({
     context: createContext,

@@ -36,7 +36,7 @@ async function containerSide(root: string, p: string): Promise<string> {
 }
 
 export async function copyFromContainer(deps: ContainerDeps, record: ContainerRecord, from: string, to: string): Promise<void> {
-  await withRootView(await containerRootView(deps, record, { running: true }), async (root) => {
+  await withRootView(await containerRootView(deps, record, { running: true, volumes: true }), async (root) => {
     const src = await containerSide(root, from);
     if (!(await fs.lstat(src.replace(/\/\.$/, '')).catch(() => undefined))) {
       throw new TsrunError('NOT_FOUND', `Could not find the file ${from} in container ${record.Name}`, { exitCode: 1 });
@@ -53,7 +53,7 @@ export async function copyToContainer(deps: ContainerDeps, record: ContainerReco
   const lock = new FileLock(deps.paths.containerFile(record.Id, 'start.lock'), deps.sys.flock);
   await lock.with('exclusive', async () => {
     const running = (await currentState(deps.containers, record.Id)).Running;
-    await withRootView(await containerRootView(deps, record, { running, writable: !running }), async (root) => {
+    await withRootView(await containerRootView(deps, record, { running, writable: !running, volumes: true }), async (root) => {
       const dest = await resolveInRoot(root, to);
       const parent = to.endsWith('/') ? dest : path.dirname(dest);
       const st = await fs.stat(parent).catch(() => undefined);

@@ -41,6 +41,19 @@ export async function waitForExit(deps: ContainerDeps, id: string, timeoutMs = I
   }
 }
 
+/**
+ * `tsrun wait`: like waitForExit, but a container that was created and never
+ * started is waited for too, until it has run and exited (Docker 28, moby#49627;
+ * Podman alike), rather than reporting an exit that never happened.
+ */
+export async function waitForNextExit(deps: ContainerDeps, id: string): Promise<ContainerState> {
+  for (let delay = 10; ; delay = Math.min(delay * 2, 100)) {
+    const state = await currentState(deps.containers, id);
+    if (!state.Running && state.Status !== 'created') return state;
+    await sleep(delay);
+  }
+}
+
 export async function killContainer(deps: ContainerDeps, record: ContainerRecord, signal: number): Promise<void> {
   const state = await currentState(deps.containers, record.Id);
   if (!state.Running) {

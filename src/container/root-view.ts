@@ -16,6 +16,15 @@ export interface RootView {
   /** The container's "/" as a host path. */
   path: string;
   close(): Promise<void>;
+  /** A mounted view: the helper holding its private mount namespace, and the view's path in there. */
+  helper?: { pid: number; mountPoint: string };
+}
+
+/** A volume or bind mount to show in a mounted view, at its place in the container. */
+export interface ViewBind {
+  source: string;
+  destination: string;
+  readOnly: boolean;
 }
 
 export function runningRootView(pid: number): RootView {
@@ -51,7 +60,40 @@ export async function mountedRootView(paths: StorePaths, lowers: string[], writa
     await close();
     throw new TsrunError('INTERNAL', `cannot mount the container's filesystem: ${stderr.trim() || 'unshare failed'}`);
   }
-  return { path: `/proc/${helper.pid}/root${mnt}`, close };
+  return { path: `/proc/${helper.pid}/root${mnt}`, close, helper: { pid: helper.pid!, mountPoint: mnt } };
+}
+
+/**
+ * Binds volumes and bind mounts into a mounted view, in the helper's private
+ * mount namespace (they vanish with it), so cp of a stopped container sees
+ * and writes them as the container did (Docker's cp does). Parents go before
+ * nested mounts; a destination missing from the view is skipped (the
+ * container never started, so its mount point was never made).
+ */
+export async function bindIntoView(view: RootView, binds: ViewBind[]): Promise<void> {
+  if (!view.helper) return;
+  const { pid, mountPoint } = view.helper;
+  const prefix = `/proc/${pid}/root`;
+  const depth = (p: string) => p.split('/').filter(Boolean).length;
+  for (const b of [...binds].sort((x, y) => depth(x.destination) - depth(y.destination))) {
+    const target = await resolveInRoot(view.path, b.destination);
+    const [src, dst] = await Promise.all([fs.stat(b.source).catch(() => undefined), fs.stat(target).catch(() => undefined)]);
+    if (!src || !dst || src.isDirectory() !== dst.isDirectory()) continue;
+    const inside = mountPoint + target.slice(view.path.length);
+    if (!target.startsWith(view.path) || !view.path.startsWith(prefix)) continue;
+    await nsMount(pid, ['--bind', b.source, inside]);
+    if (b.readOnly) await nsMount(pid, ['-o', 'remount,bind,ro', inside]);
+  }
+}
+
+async function nsMount(pid: number, args: string[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn('nsenter', [`--mount=/proc/${pid}/ns/mnt`, '--', 'mount', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.once('error', reject);
+    child.once('close', (code) => (code === 0 ? resolve() : reject(new TsrunError('INTERNAL', `cannot mount ${args.at(-2)} into the container's view: ${stderr.trim()}`))));
+  });
 }
 
 export async function withRootView<T>(view: RootView, fn: (root: string) => Promise<T>): Promise<T> {

@@ -56,9 +56,12 @@ export async function startMonitored(sys: Sys, launch: MonitorLaunch): Promise<M
   const spawnError = new Promise<never>((_, reject) => child.once('error', (err) => reject(
     new TsrunError('INTERNAL', `cannot start the monitor ${sys.monitorExecutable()}: ${err.message}`, { cause: err }))));
   const line = await Promise.race([readReport(child.stdio[3] as Readable), spawnError]);
-  if (!launch.attach) child.unref();
   const [kind, ...rest] = line.trim().split(' ');
-  if (kind === 'pid') return { pid: Number(rest[0]), monitorPid: child.pid ?? 0, monitorExit };
+  if (kind === 'pid') {
+    if (!launch.attach) child.unref();
+    return { pid: Number(rest[0]), monitorPid: child.pid ?? 0, monitorExit };
+  }
+  // still referenced: with nothing else pending, an unref'd child would let Node exit 0 right here
   await monitorExit;
   if (kind === 'child') {
     const [stage, errno, index] = rest.map(Number);

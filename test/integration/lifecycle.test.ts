@@ -71,6 +71,32 @@ if (requiresRoot(t)) {
     t.equal(tsrun(root, ['rm', 'job', 'loop']).code, 0);
   });
 
+  t.test('wait on a created container blocks until it has run and exited', async (t) => {
+    const id = tsrun(root, ['create', 'busybox', 'sh', '-c', 'exit 5']).stdout.trim();
+    const waiter = tsrunAsync(root, ['wait', id]);
+    let out = '';
+    waiter.stdout.on('data', (d) => { out += d; });
+    const exited = new Promise<number | null>((resolve) => waiter.on('exit', resolve));
+    let done = false;
+    void exited.then(() => { done = true; });
+    // wait must still be blocked once it had every chance to read the state
+    t.notOk(await poll(() => done, 1500), 'wait does not return for a container that never ran');
+    t.equal(tsrun(root, ['start', id]).code, 0);
+    t.equal(await exited, 0);
+    t.equal(out, '5\n', 'the exit code of the run that followed');
+    tsrun(root, ['rm', id]);
+  });
+
+  t.test('start of a container whose command does not exist fails, and wait reports it', async (t) => {
+    const id = tsrun(root, ['create', 'busybox', 'no-such-command']).stdout.trim();
+    const start = tsrun(root, ['start', id]);
+    t.equal(start.code, 1, 'start fails (it used to exit 0 without a word)');
+    t.match(start.stderr, /executable file not found in \$PATH/);
+    t.match(tsrun(root, ['ps', '-a', '--no-trunc']).stdout, new RegExp(`${id}.+Exited \\(127\\)`));
+    t.equal(tsrun(root, ['wait', id], { timeout: 30_000 }).stdout, '127\n');
+    tsrun(root, ['rm', id]);
+  });
+
   t.test('stop: SIGTERM ignored, so the timeout passes, then SIGKILL', async (t) => {
     tsrun(root, ['run', '-d', '--name', 'stubborn', 'busybox', 'sh', '-c', 'trap "" TERM; while true; do sleep 0.1; done']);
     const started = Date.now();

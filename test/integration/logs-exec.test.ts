@@ -1,7 +1,8 @@
 import t from 'tap';
 import { requiresRoot } from '../helpers/requires.js';
 import { poll } from '../helpers/poll.js';
-import { importBusybox, tmpStore, tsrun, tsrunAsync } from '../helpers/tsrun.js';
+import { spawnSync } from 'node:child_process';
+import { cliPath, importBusybox, tmpStore, tsrun, tsrunAsync } from '../helpers/tsrun.js';
 
 if (requiresRoot(t)) {
   const root = tmpStore(t);
@@ -21,6 +22,18 @@ if (requiresRoot(t)) {
     const missing = tsrun(root, ['logs', 'nobody-here']);
     t.equal(missing.code, 1);
     t.match(missing.stderr, /No such container: nobody-here/);
+  });
+
+  t.test('logs -f | head -1: a reader that goes away ends logs at once and quietly', async (t) => {
+    tsrun(root, ['run', '-d', '--name', 'chatty', 'busybox', 'sh', '-c', 'seq 1 20000; sleep 120']);
+    t.ok(await poll(() => tsrun(root, ['logs', '--tail', '1', 'chatty']).stdout === '20000\n'), 'the output is logged');
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" logs -f chatty | head -1`], {
+      env: { ...process.env, TSRUN_ROOT: root }, encoding: 'utf8', timeout: 60_000,
+    });
+    t.equal(r.status, 0, 'ends while the container still runs');
+    t.equal(r.stdout, '1\n');
+    t.equal(r.stderr, '', 'no EPIPE stack trace');
+    tsrun(root, ['rm', '-f', 'chatty']);
   });
 
   t.test('logs -f follows a live container and ends when it exits', async (t) => {

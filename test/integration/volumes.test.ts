@@ -46,6 +46,27 @@ if (requiresRoot(t)) {
     t.equal(tsrun(root, ['volume', 'ls', '-q']).stdout, '');
   });
 
+  t.test('cp from and into a stopped container goes through its volumes and bind mounts', async (t) => {
+    const r = tsrun(root, ['run', '--name', 'keeper', '-v', 'cpvol:/vol', '-v', `${host}:/hostdir`, '-v', `${host}:/rodir:ro`,
+      'busybox', 'sh', '-c', 'echo in-volume > /vol/f']);
+    t.equal(r.code, 0, r.stderr);
+    const out = path.join(root, 'cp-out');
+    mkdirSync(out);
+    t.equal(tsrun(root, ['cp', 'keeper:/vol/f', path.join(out, 'f')]).code, 0);
+    t.equal(readFileSync(path.join(out, 'f'), 'utf8'), 'in-volume\n', 'the named volume');
+    t.equal(tsrun(root, ['cp', 'keeper:/hostdir/given.txt', path.join(out, 'given')]).code, 0);
+    t.equal(readFileSync(path.join(out, 'given'), 'utf8'), 'from the host\n', 'the bind mount');
+    writeFileSync(path.join(out, 'new'), 'copied in\n');
+    t.equal(tsrun(root, ['cp', path.join(out, 'new'), 'keeper:/vol/new']).code, 0);
+    t.equal(readFileSync(path.join(root, 'volumes/cpvol/_data/new'), 'utf8'), 'copied in\n', 'cp into the container writes the volume');
+    const ro = tsrun(root, ['cp', path.join(out, 'new'), 'keeper:/rodir/new']);
+    t.equal(ro.code, 1, 'a read-only bind stays read-only');
+    t.match(ro.stderr, /Read-only file system/);
+    t.notOk(readFileSync('/proc/self/mountinfo', 'utf8').includes(root), 'no mount left on the host');
+    tsrun(root, ['rm', 'keeper']);
+    tsrun(root, ['volume', 'rm', 'cpvol']);
+  });
+
   t.test('an image VOLUME gets an anonymous volume; rm -v and prune remove them', async (t) => {
     tsrun(root, ['create', '--name', 'base', 'busybox', 'true']);
     tsrun(root, ['commit', '-c', 'VOLUME /var/www', 'base', 'voluming']);

@@ -1,6 +1,6 @@
 import { startAttached } from '../../container/attach.js';
 import { createContainer } from '../../container/create.js';
-import { killContainer, parseSignal, removeContainer, stopContainer, waitForExit } from '../../container/lifecycle.js';
+import { killContainer, parseSignal, removeContainer, stopContainer, waitForNextExit } from '../../container/lifecycle.js';
 import { startContainer } from '../../container/start.js';
 import { TsrunError } from '../../core/errors.js';
 import type { Context } from '../context.js';
@@ -48,7 +48,7 @@ export async function kill(ctx: Context, refs: string[], opts: { signal: string 
 
 /** `tsrun wait CONTAINER...`: prints each exit code. */
 export async function wait(ctx: Context, refs: string[], out: Output): Promise<void> {
-  await forEach(refs, out, async (ref) => String((await waitForExit(ctx, (await ctx.containers.require(ref)).Id))!.ExitCode));
+  await forEach(refs, out, async (ref) => String((await waitForNextExit(ctx, (await ctx.containers.require(ref)).Id)).ExitCode));
 }
 
 /** `tsrun rm [-f] [-v] CONTAINER...` */
