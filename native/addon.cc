@@ -360,7 +360,10 @@ Napi::Value OpenPty(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int master = -1, slave = -1;
   char name[128];
-  int rc = tsrun_openpty(&master, &slave, name, sizeof name);
+  // with a root: from the devpts mounted in it (a container's), else the host's
+  int rc = info.Length() > 0 && info[0].IsString()
+               ? tsrun_openpty_in(info[0].As<Napi::String>().Utf8Value().c_str(), &master, &slave, name, sizeof name)
+               : tsrun_openpty(&master, &slave, name, sizeof name);
   if (rc < 0) return ThrowIf(env, rc, "openpty"), env.Undefined();
   Napi::Object o = Napi::Object::New(env);
   o.Set("master", master);

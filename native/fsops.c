@@ -10,6 +10,9 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <stdio.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -66,6 +69,52 @@ int tsrun_openpty(int *master, int *slave, char *name, size_t namelen) {
     close(m);
     return -e;
   }
+  *master = m;
+  *slave = s;
+  return 0;
+}
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+#define DEVPTS_MAGIC 0x1cd1
+
+/* A pty from the devpts instance mounted at ROOT/dev/pts (a container's),
+ * so ttyname() inside finds /dev/pts/N there. ptmx is resolved in ROOT
+ * (openat2 RESOLVE_IN_ROOT: the container's symlinks cannot lead out) as an
+ * O_PATH fd, checked to be devpts's ptmx, and only then opened. */
+int tsrun_openpty_in(const char *root, int *master, int *slave, char *name, size_t namelen) {
+  int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) return -errno;
+  struct {
+    unsigned long long flags, mode, resolve;
+  } how = {O_PATH | O_CLOEXEC, 0, 0x10 /* RESOLVE_IN_ROOT */ | 0x02 /* RESOLVE_NO_MAGICLINKS */};
+  int p = (int)syscall(SYS_openat2, root_fd, "dev/pts/ptmx", &how, sizeof how);
+  int e = errno;
+  close(root_fd);
+  if (p < 0) return -e;
+  struct stat st;
+  struct statfs sf;
+  if (fstat(p, &st) < 0 || fstatfs(p, &sf) < 0 || !S_ISCHR(st.st_mode) || major(st.st_rdev) != 5 || minor(st.st_rdev) != 2 ||
+      sf.f_type != DEVPTS_MAGIC) {
+    close(p);
+    return -ENOTTY;
+  }
+  char self[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", p);
+  int m = open(self, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  e = errno;
+  close(p);
+  if (m < 0) return -e;
+  int unlock = 0;
+  unsigned int n = 0;
+  int s = -1;
+  if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCGPTN, &n) < 0 || (s = ioctl(m, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
+    e = errno;
+    close(m);
+    return -e;
+  }
+  snprintf(name, namelen, "/dev/pts/%u", n);
   *master = m;
   *slave = s;
   return 0;

@@ -17,6 +17,7 @@ int tsrun_umount(const char *target, int flags);
 int tsrun_flock(int fd, int op);
 /* Opens a pseudo-terminal pair (both CLOEXEC); name gets the slave's path. */
 int tsrun_openpty(int *master, int *slave, char *name, size_t namelen);
+int tsrun_openpty_in(const char *root, int *master, int *slave, char *name, size_t namelen);
 int tsrun_set_winsize(int fd, unsigned short cols, unsigned short rows);
 /* Blocks until pid exits; *code = exit code or -1, *signal = signal or 0. */
 int tsrun_waitpid(pid_t pid, int *code, int *signal);

@@ -66,6 +66,19 @@ async function execSpec(record: ContainerRecord, pid: number, opts: ExecOptions,
   };
 }
 
+/**
+ * From the container's own devpts, so `tty` inside says /dev/pts/N (one the
+ * container can see) rather than "not a tty"; the host's when the container
+ * has no devpts of its own at /dev/pts.
+ */
+function execPty(deps: ContainerDeps, pid: number) {
+  try {
+    return deps.sys.openPty(`/proc/${pid}/root`);
+  } catch {
+    return deps.sys.openPty();
+  }
+}
+
 export async function execInContainer(deps: ContainerDeps, record: ContainerRecord, opts: ExecOptions, io: TerminalIo): Promise<number> {
   if (opts.args.length === 0) throw new TsrunError('INVALID_ARGUMENT', 'exec requires at least 1 command argument', { exitCode: 1 });
   const state = await currentState(deps.containers, record.Id);
@@ -73,7 +86,7 @@ export async function execInContainer(deps: ContainerDeps, record: ContainerReco
   const security = await containerSecurity(record);
   const spec = await execSpec(record, state.Pid, opts, security);
   const nsFds = NAMESPACES.filter((ns) => ownNamespace(state.Pid, ns)).map((ns) => openSync(`/proc/${state.Pid}/ns/${ns}`, 'r'));
-  const pty = opts.tty ? deps.sys.openPty() : undefined;
+  const pty = opts.tty ? execPty(deps, state.Pid) : undefined;
   const stdin = pty ? pty.slave : opts.interactive ? 0 : openSync('/dev/null', 'r');
   const seccomp = security.seccomp && deps.sys.compileSeccomp(seccompFilterInput(security.seccomp));
   const plan = spawnPlanFor({ spec, stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2], pdeathsig: 9, seccomp });

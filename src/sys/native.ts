@@ -17,7 +17,7 @@ interface Addon {
   llistxattr(path: string): string[];
   mount(source: string, target: string, fstype: string, flags: number, data: string): void;
   umount(target: string, flags: number): void;
-  openpty(): Pty;
+  openpty(root?: string): Pty;
   setWinsize(fd: number, cols: number, rows: number): void;
   compileSeccomp(filter: SeccompFilterInput): Buffer;
   attachDeviceFilter(dir: string, insns: Buffer): void;
@@ -82,7 +82,7 @@ export function loadNativeSys(): Sys {
     llistxattr: wrapped((p: string) => addon.llistxattr(p)),
     mount: wrapped((s: string, t: string, f: string, flags: number, d: string) => addon.mount(s, t, f, flags, d)),
     umount: wrapped((t: string, flags: number) => addon.umount(t, flags)),
-    openPty: wrapped(() => addon.openpty()),
+    openPty: wrapped((root?: string) => (root === undefined ? addon.openpty() : addon.openpty(root))),
     setWindowSize: wrapped((fd: number, cols: number, rows: number) => addon.setWinsize(fd, cols, rows)),
     close: (fd: number) => closeSync(fd),
   };

@@ -136,7 +136,7 @@ export interface ExitStatus {
 export interface Pty {
   master: number;
   slave: number;
-  /** The slave's path on the host, e.g. /dev/pts/3. */
+  /** The slave's path, e.g. /dev/pts/3: on the host, or in the root it was opened in. */
   path: string;
 }
 
@@ -158,7 +158,8 @@ export interface Sys extends FsOps, MountOps {
   attachDeviceFilter(cgroupDir: string, instructions: Buffer): void;
   /** Resolves when the child exits (a native thread waits for it). */
   waitExit(pid: number): Promise<ExitStatus>;
-  openPty(): Pty;
+  /** A pty from the host's devpts, or from the one mounted at ROOT/dev/pts when root is given. */
+  openPty(root?: string): Pty;
   setWindowSize(fd: number, cols: number, rows: number): void;
   /** flock(2) on an open fd; blocking locks run off the JS thread. */
   flock(fd: number, mode: 'shared' | 'exclusive' | 'unlock'): Promise<void>;

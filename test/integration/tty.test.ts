@@ -44,4 +44,22 @@ if (requiresRoot(t)) {
     tmux('send-keys', '-t', session, 'exit 5', 'Enter');
     t.match(await waitForPane(session, /EXITED=\d+/), /EXITED=5/);
   });
+
+  t.test('exec -it gets a pty from the container\'s devpts: tty names it, the window size is passed on', async (t) => {
+    const id = tsrun(root, ['run', '-d', 'busybox', 'sleep', '120']).stdout.trim();
+    t.teardown(() => { tsrun(root, ['rm', '-f', id]); });
+    const session = `tsrun-exec-tty-${process.pid}`;
+    const tmux = (...args: string[]) => spawnSync('tmux', args, { encoding: 'utf8' });
+    t.teardown(() => { tmux('kill-session', '-t', session); });
+    const r = tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30',
+      `TSRUN_ROOT=${root} ${process.execPath} ${cliPath} exec -it ${id} sh; echo EXITED=$?; sleep 30`);
+    t.equal(r.status, 0, r.stderr);
+    await waitForPane(session, /# $/m);
+    tmux('send-keys', '-t', session, 'echo TTY=$(tty); stty size; ls /dev/pts', 'Enter');
+    const screen = await waitForPane(session, /TTY=.*\n(.*\n)*.*ptmx/);
+    t.match(screen, /TTY=\/dev\/pts\/\d+/, 'tty finds its terminal (it said "not a tty" with a host pty)');
+    t.match(screen, /^30 100$/m, 'the window size is passed on');
+    tmux('send-keys', '-t', session, 'exit 4', 'Enter');
+    t.match(await waitForPane(session, /EXITED=\d+/), /EXITED=4/);
+  });
 }
