@@ -21,9 +21,14 @@ PACKAGES=(
 )
 # vm/qemu-image.sh installs the same list when it builds the QEMU guest.
 if [ "${1:-}" = --list ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi
+# The QEMU runner's own tools, on a host with /dev/kvm (npm test runs test/vm
+# there); not in the guest.
+VM_HOST_PACKAGES=(qemu-system-x86 mmdebstrap e2fsprogs)
+wanted=("${PACKAGES[@]}")
+[ ! -e /dev/kvm ] || wanted+=("${VM_HOST_PACKAGES[@]}")
 
 missing=()
-for p in "${PACKAGES[@]}"; do
+for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
