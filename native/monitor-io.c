@@ -3,6 +3,7 @@
  * is single-threaded and started by execve, so libc is fine here. */
 #define _GNU_SOURCE
 #include "monitor-io.h"
+#include "monitor-attach.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,6 +106,7 @@ ssize_t log_pump(struct log_stream *s) {
       left -= (size_t)w;
     }
   }
+  attach_broadcast(strcmp(s->name, "stderr") ? 1 : 2, chunk, (size_t)n);
   take(s, chunk, (size_t)n);
   return n;
 }

@@ -5,7 +5,9 @@
  * container's parent: it reaps it, holds its stdio, writes the log and the
  * state. A single-threaded C program: libc is fine here, and it stays ~1 MB.
  *
- * usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]
+ * usage: tsrun-monitor PLAN STATE LOG [tty] [stdin] [attach=SOCKET] [-- EXIT-COMMAND...]
+ *        stdin: the container's stdin is a pipe the monitor holds open (run -di),
+ *        fed by attach clients; attach=: the attach socket (monitor-attach.h)
  *        tsrun-monitor --probe idmap|pivot_root DIR   (see probe.c)
  * fds:   0 the container's stdin (the pty slave with tty), 1/2 attach outputs
  *        (/dev/null when detached), 3 report pipe to tsrun, 4 pty master (tty),
@@ -13,6 +15,7 @@
  * report (one line on fd 3): "pid N" | "child STAGE ERRNO INDEX" | "error ERRNO WHAT"
  */
 #define _GNU_SOURCE
+#include "monitor-attach.h"
 #include "monitor-cgroup.h"
 #include "monitor-io.h"
 #include "plan-codec.h"
@@ -139,7 +142,7 @@ static int exit_code(int status) {
 static int supervise(pid_t pid, struct log_stream *streams, int nstreams, int sfd) {
   int code = -1;
   for (;;) {
-    struct pollfd fds[3];
+    struct pollfd fds[3 + ATTACH_MAX_POLLFDS];
     int open_streams = 0;
     for (int i = 0; i < nstreams; i++) {
       fds[i].fd = streams[i].fd;
@@ -149,10 +152,12 @@ static int supervise(pid_t pid, struct log_stream *streams, int nstreams, int sf
     fds[nstreams].fd = code < 0 ? sfd : -1;
     fds[nstreams].events = POLLIN;
     if (code >= 0 && open_streams == 0) return code;
+    int nattach = attach_pollfds(fds + nstreams + 1);
     /* Once the container is gone its PID namespace is too: the pipes end at once. */
-    int r = poll(fds, (nfds_t)nstreams + 1, code >= 0 ? 2000 : -1);
+    int r = poll(fds, (nfds_t)(nstreams + 1 + nattach), code >= 0 ? 2000 : -1);
     if (r < 0 && errno == EINTR) continue;
     if (r == 0) return code;
+    attach_handle(fds + nstreams + 1, nattach);
     for (int i = 0; i < nstreams; i++) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       if (log_pump(&streams[i]) == 0) {
@@ -185,10 +190,13 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: tsrun-monitor PLAN STATE LOG [tty] [-- EXIT-COMMAND...]\n");
     return 2;
   }
-  int tty = 0;
+  int tty = 0, open_stdin = 0;
+  const char *attach_path = NULL;
   char **exit_command = NULL;
   for (int i = 4; i < argc; i++) {
     if (!strcmp(argv[i], "tty")) tty = 1;
+    if (!strcmp(argv[i], "stdin")) open_stdin = 1;
+    if (!strncmp(argv[i], "attach=", 7)) attach_path = argv[i] + 7;
     if (!strcmp(argv[i], "--") && i + 1 < argc) {
       exit_command = argv + i + 1;
       break;
@@ -204,13 +212,14 @@ int main(int argc, char **argv) {
 
   struct log_stream streams[2];
   memset(streams, 0, sizeof streams);
-  int out[2], err[2], nstreams = tty ? 1 : 2;
+  int out[2], err[2], in[2] = {-1, -1}, nstreams = tty ? 1 : 2;
+  if (open_stdin && !tty && pipe2(in, O_CLOEXEC) < 0) die("pipe");
   if (tty) {
     plan.stdio[0] = plan.stdio[1] = plan.stdio[2] = 0;
     streams[0] = (struct log_stream){.fd = MASTER_FD, .attach_fd = 1, .name = "stdout"};
   } else {
     if (pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0) die("pipe");
-    plan.stdio[0] = 0, plan.stdio[1] = out[1], plan.stdio[2] = err[1];
+    plan.stdio[0] = in[0] >= 0 ? in[0] : 0, plan.stdio[1] = out[1], plan.stdio[2] = err[1];
     streams[0] = (struct log_stream){.fd = out[0], .attach_fd = 1, .name = "stdout"};
     streams[1] = (struct log_stream){.fd = err[0], .attach_fd = 2, .name = "stderr"};
   }
@@ -228,6 +237,7 @@ int main(int argc, char **argv) {
     die("clone");
   }
   if (!tty) close(out[1]), close(err[1]);
+  if (in[0] >= 0) close(in[0]);
   stdin_to_devnull(); /* the container has its own copy; EOF must come from tsrun's end */
   int mount_fd = -1;
   if (prepare_child(&plan, &res, &mount_fd) < 0) return 1;
@@ -237,6 +247,14 @@ int main(int argc, char **argv) {
   st.monitor_start_time = own_start_time();
   now_rfc3339(st.started_at, sizeof st.started_at);
   if (state_write(&st) < 0) die("state");
+  /* before the report: a `tsrun attach` right after `run -d` must find it */
+  if (attach_path && attach_listen(attach_path) == 0 && open_stdin) {
+    int fd = tty ? MASTER_FD : in[1];
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    attach_set_input(fd, tty, 1);
+  } else if (attach_path && tty) {
+    attach_set_input(MASTER_FD, 1, 0); /* window sizes only: no -i, no stdin */
+  }
   report("pid %d\n", res.pid, 0, 0);
   close(REPORT_FD);
 
@@ -248,6 +266,7 @@ int main(int argc, char **argv) {
   tsrun_remove_cgroups(&plan);
   now_rfc3339(st.finished_at, sizeof st.finished_at);
   state_write(&st);
+  attach_close(); /* EOF to attached clients: the state they read now is final */
   if (exit_command) { /* e.g. `tsrun rm` for run -d --rm: leave it the signals it expects */
     /* the held sockets go now: the ports are free while the exit command cleans up */
     for (int fd = HELD_FDS; fd < 1024; fd++) close(fd);

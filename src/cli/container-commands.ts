@@ -58,6 +58,20 @@ export function registerContainerCommands(program: Command, hooks: ProgramHooks,
     .option('-s, --signal <signal>', 'signal to send to the container', 'KILL')
     .action(async (refs: string[], opts) => (await lifecycle()).kill(await ctx(), refs, opts, out));
 
+  program.command('attach').description('Attach local standard input, output, and error streams to a running container')
+    .argument('<container>')
+    .option('--no-stdin', 'do not attach STDIN')
+    .option('--sig-proxy [bool]', 'proxy all received signals to the process (without a tty)', true)
+    .addHelpText('after', `
+Output from now on (earlier output: tsrun logs) until the container exits; exits with its code.
+Stdin reaches the container when it was started with -i (run -di, run -dit). With -t, the
+terminal is put in raw mode and its size passed on; Ctrl-C goes to the container as a key.
+Not done: --detach-keys (end tsrun attach from another terminal, or with kill).`)
+    .action(exitOne(async (ref: string, opts: { stdin: boolean; sigProxy: boolean | string }) => {
+      const { attach } = await import('./commands/attach.js');
+      hooks.setExitCode(await attach(await ctx(), ref, { stdin: opts.stdin, sigProxy: opts.sigProxy !== false && opts.sigProxy !== 'false' }));
+    }));
+
   program.command('wait').description('Block until one or more containers stop, then print their exit codes')
     .argument('<container...>')
     .action(async (refs: string[]) => (await lifecycle()).wait(await ctx(), refs, out));

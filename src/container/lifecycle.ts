@@ -1,6 +1,8 @@
 /** stop, kill, wait and rm: signals to the container's pid, state read back from its monitor. */
+import { promises as fs } from 'node:fs';
 import { constants } from 'node:os';
 import { TsrunError } from '../core/errors.js';
+import { attachSocketPath } from './attach-socket.js';
 import type { ContainerDeps } from './deps.js';
 import { removeIsolation } from './isolation.js';
 import { currentState } from './liveness.js';
@@ -88,6 +90,7 @@ export async function removeContainer(deps: ContainerDeps, record: ContainerReco
   }
   await releaseNetwork(deps, record.Id);
   await removeIsolation(deps, record);
+  await fs.rm(attachSocketPath(record.Id), { force: true }); // left behind by a monitor killed with SIGKILL
   await deps.containers.remove(record.Id);
   if (!opts.volumes) return;
   for (const m of record.Mounts ?? []) {

@@ -4,6 +4,7 @@ import { TsrunError } from '../core/errors.js';
 import { ensureUnpacked } from '../image/unpack.js';
 import { startMonitored } from '../runtime/index.js';
 import type { Pty } from '../sys/index.js';
+import { attachSocketPath, ensureAttachDir } from './attach-socket.js';
 import type { ContainerDeps } from './deps.js';
 import { launchPlan } from './launch-plan.js';
 import { currentState } from './liveness.js';
@@ -46,6 +47,7 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
   try {
     network = await prepareNetwork(deps, record);
     const plan = await launchPlan(deps, record, image, pty?.path, network);
+    await ensureAttachDir();
     const started = await startMonitored(deps.sys, {
       plan,
       planFile: file('monitor.plan'),
@@ -55,6 +57,9 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
       ptyMaster: pty?.master,
       attach: opts.attach ? { stdout: 1, stderr: 2 } : undefined,
       holdFds: network.heldFds,
+      attachSocket: attachSocketPath(record.Id),
+      // run -di: stdin stays open for `tsrun attach` (an attached run passes its own stdin)
+      openStdin: record.Config.OpenStdin && !opts.attach,
       // podman's `container cleanup`: the ports, address and namespace go as soon as the container exits
       // (an attached tsrun does it itself: it waits for the monitor, which would wait for the cleanup)
       exitCommand: autoRemove ? [...self, 'rm', '-f', '-v', record.Id] : !opts.attach && network.netnsPath && !network.hostNetwork ? [...self, 'cleanup', record.Id] : undefined,

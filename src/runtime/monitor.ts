@@ -29,6 +29,10 @@ export interface MonitorLaunch {
   exitCommand?: string[];
   /** Fds the monitor keeps open while the container lives (sockets reserving published ports); fd 5 on. */
   holdFds?: number[];
+  /** The unix socket `tsrun attach` connects to. */
+  attachSocket?: string;
+  /** -i without an attached tsrun: the monitor holds the container's stdin open for attach clients. */
+  openStdin?: boolean;
 }
 
 export interface MonitoredContainer {
@@ -49,6 +53,8 @@ export async function startMonitored(sys: Sys, launch: MonitorLaunch): Promise<M
     ...(launch.holdFds ?? []),
   ];
   const args = [launch.planFile, launch.stateFile, launch.logFile, ...(launch.ptyMaster !== undefined ? ['tty'] : [])];
+  if (launch.openStdin) args.push('stdin');
+  if (launch.attachSocket) args.push(`attach=${launch.attachSocket}`);
   if (launch.exitCommand) args.push('--', ...launch.exitCommand);
   // detached: its own session, so a terminal hangup or tsrun's exit leaves it alone.
   const child = spawn(sys.monitorExecutable(), args, { stdio, detached: true });

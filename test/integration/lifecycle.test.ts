@@ -1,9 +1,10 @@
 import t from 'tap';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { requiresRoot } from '../helpers/requires.js';
 import { poll, rssKb } from '../helpers/poll.js';
-import { importBusybox, tmpStore, tsrun, tsrunAsync } from '../helpers/tsrun.js';
+import { cliPath, importBusybox, tmpStore, tsrun, tsrunAsync } from '../helpers/tsrun.js';
 
 if (requiresRoot(t)) {
   const root = tmpStore(t);
@@ -94,6 +95,67 @@ if (requiresRoot(t)) {
     t.match(start.stderr, /executable file not found in \$PATH/);
     t.match(tsrun(root, ['ps', '-a', '--no-trunc']).stdout, new RegExp(`${id}.+Exited \\(127\\)`));
     t.equal(tsrun(root, ['wait', id], { timeout: 30_000 }).stdout, '127\n');
+    tsrun(root, ['rm', id]);
+  });
+
+  /** `tsrun attach ARGS` in the background, its output gathered as it comes. */
+  const attach = (args: string[], input?: string) => {
+    const child = spawn(process.execPath, [cliPath, 'attach', ...args], { env: { ...process.env, TSRUN_ROOT: root }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const seen = { out: '', err: '' };
+    child.stdout.on('data', (d) => { seen.out += d; });
+    child.stderr.on('data', (d) => { seen.err += d; });
+    if (input !== undefined) child.stdin.end(input);
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, seen, exited };
+  };
+
+  t.test('attach: output of a detached container from now on, apart, until it exits with its code', async (t) => {
+    const id = tsrun(root, ['run', '-d', 'busybox', 'sh', '-c',
+      'while [ ! -e /tmp/go ]; do echo tick; sleep 0.1; done; echo out; echo err >&2; exit 6']).stdout.trim();
+    const a = attach([id]);
+    t.ok(await poll(() => a.seen.out.includes('tick')), 'attached: the output streams');
+    t.equal(tsrun(root, ['exec', id, 'touch', '/tmp/go']).code, 0);
+    t.equal(await a.exited, 6, 'exits with the container\'s code');
+    t.match(a.seen.out, /tick\nout\n$/);
+    t.equal(a.seen.err, 'err\n', 'stderr stays stderr');
+    const stopped = tsrun(root, ['attach', id]);
+    t.equal(stopped.code, 1);
+    t.match(stopped.stderr, 'You cannot attach to a stopped container, start it first');
+    tsrun(root, ['rm', id]);
+    t.notOk(existsSync(`/run/tsrun/attach/${id}`), 'no socket left');
+  });
+
+  t.test('attach: stdin reaches a run -di container; --no-stdin keeps it out', async (t) => {
+    const id = tsrun(root, ['run', '-di', 'busybox', 'sh', '-c', 'while read line; do echo got:$line; done; echo eof']).stdout.trim();
+    // the monitor's sockets: its attach socket and one per client
+    const sockets = () => readdirSync(`/proc/${state(id).MonitorPid}/fd`).filter((fd) => {
+      try { return readlinkSync(`/proc/${state(id).MonitorPid}/fd/${fd}`).startsWith('socket:'); } catch { return false; }
+    }).length;
+    const before = sockets();
+    const quiet = attach(['--no-stdin', id], 'kept-out\n');
+    t.ok(await poll(() => sockets() === before + 1), 'the first client is attached');
+    const typing = attach([id], 'hello\n');
+    t.ok(await poll(() => typing.seen.out.includes('got:hello') && quiet.seen.out.includes('got:hello')), 'both see the answer');
+    t.notMatch(typing.seen.out, /kept-out/, '--no-stdin sends nothing');
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.Running}}', id]).stdout, 'true\n', 'the end of an attach\'s stdin does not close the container\'s');
+    tsrun(root, ['kill', id]);
+    t.equal(await typing.exited, 137);
+    t.equal(await quiet.exited, 137);
+    tsrun(root, ['rm', id]);
+  });
+
+  t.test('attach --sig-proxy: signals to tsrun go to the container; --sig-proxy=false keeps them', async (t) => {
+    const id = tsrun(root, ['run', '-d', 'busybox', 'sh', '-c', 'trap "echo caught; exit 9" TERM; while true; do echo tick; sleep 0.1; done']).stdout.trim();
+    const unproxied = attach(['--sig-proxy=false', id]);
+    t.ok(await poll(() => unproxied.seen.out.includes('tick')));
+    unproxied.child.kill('SIGTERM');
+    await unproxied.exited;
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.Running}}', id]).stdout, 'true\n', 'the container did not get it');
+    const proxied = attach([id]);
+    t.ok(await poll(() => proxied.seen.out.includes('tick')));
+    proxied.child.kill('SIGTERM');
+    t.equal(await proxied.exited, 9, 'the container trapped it and exited');
+    t.match(proxied.seen.out, /caught\n$/);
     tsrun(root, ['rm', id]);
   });
 
