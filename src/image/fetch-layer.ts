@@ -3,7 +3,8 @@
  * byte stream is teed into a scratch file (committed to the content store
  * only once the digest matched) and into the layer store's unpacker. The
  * verifier fails the stream before its end on a mismatch, so the unpacker
- * never registers a layer from wrong bytes.
+ * never registers a layer from wrong bytes. A lost connection is resumed
+ * where it broke (Range); only a registry without range support restarts it.
  */
 import { createWriteStream, promises as fs } from 'node:fs';
 import type { PassThrough } from 'node:stream';
@@ -12,6 +13,7 @@ import { scratchPath } from '../core/scratch.js';
 import { VerifyingStream } from '../oci/digest.js';
 import type { Descriptor } from '../oci/image.js';
 import { backoffDelay, isTransient, type Repository, type RetryPolicy } from '../registry/index.js';
+import { markMidStream, openResumableBlob } from './resumable-blob.js';
 import type { ImageDeps } from './image-service.js';
 import { shortDigest, throttledBytes, type ProgressSink } from './progress.js';
 import { tee } from './tee.js';
@@ -26,27 +28,32 @@ export async function fetchLayer(deps: ImageDeps, repository: Repository, job: L
   const id = shortDigest(job.descriptor.digest);
   for (let attempt = 0; ; attempt++) {
     try {
-      await downloadAndUnpack(deps, repository, job, progress, blobOnly);
+      await downloadAndUnpack(deps, repository, job, retry, progress, blobOnly);
       return;
     } catch (err) {
       // only failures in mid-stream are retried here; opening the blob already retried its own
       if (!(err as { midStream?: boolean }).midStream || attempt >= retry.retries || !isTransient(err)) throw err;
       const delay = backoffDelay(retry, attempt);
-      progress({ id, status: `Retrying in ${Math.max(1, Math.round(delay / 1000))} second${delay >= 1500 ? 's' : ''}` });
+      progress({ id, status: retryingIn(delay) });
       await new Promise((r) => setTimeout(r, delay));
     }
   }
 }
 
-async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: LayerJob, progress: ProgressSink, blobOnly: boolean): Promise<void> {
+function retryingIn(delay: number): string {
+  return `Retrying in ${Math.max(1, Math.round(delay / 1000))} second${delay >= 1500 ? 's' : ''}`;
+}
+
+async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: LayerJob, retry: RetryPolicy, progress: ProgressSink, blobOnly: boolean): Promise<void> {
   const { digest, size } = job.descriptor;
   const id = shortDigest(digest);
-  const blob = await repository.openBlob(digest);
+  // a lost connection resumes with a Range request; what came already stays in the pipes below
+  const source = await openResumableBlob(repository, digest, retry, { retrying: (delay) => progress({ id, status: retryingIn(delay) }) });
   const tmp = await scratchPath(deps.paths.tmpDir, 'blob');
   const onBytes = throttledBytes(progress, id, 'Downloading', size);
   const verifier = new VerifyingStream(digest, size, `filesystem layer verification failed for digest ${digest}`, onBytes);
-  blob.stream.on('error', (err) => verifier.destroy(err));
-  blob.stream.pipe(verifier);
+  source.on('error', (err) => verifier.destroy(err));
+  source.pipe(verifier);
   const [toFile, toUnpack] = (blobOnly ? [verifier] : tee(verifier, 2)) as [PassThrough, PassThrough?];
   try {
     const saved = pipeline(toFile, createWriteStream(tmp)).then(() => {
@@ -60,14 +67,9 @@ async function downloadAndUnpack(deps: ImageDeps, repository: Repository, job: L
     if (layer.status === 'rejected') throw layer.reason;
     if (!(await deps.content.has(digest))) await deps.content.commitFile(tmp, digest);
   } finally {
-    blob.stream.destroy();
+    source.destroy();
     await fs.rm(tmp, { force: true });
   }
-}
-
-function markMidStream(err: unknown): unknown {
-  if (err && typeof err === 'object') (err as { midStream?: boolean }).midStream = true;
-  return err;
 }
 
 /** A layer whose blob is already in the store (loaded, or pulled for another image) is unpacked from there. */

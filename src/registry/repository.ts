@@ -30,6 +30,8 @@ export interface BlobStream {
   stream: Readable;
   /** Content-Length, when the registry sent it. */
   size?: number;
+  /** The blob offset the stream starts at: the one asked for when the registry honoured the Range, else 0. */
+  from: number;
 }
 
 export type UploadResult = 'exists' | 'mounted' | 'pushed';
@@ -75,12 +77,22 @@ export class Repository {
     return { bytes, mediaType, digest };
   }
 
-  /** GET a blob as a stream (the caller verifies it as it reads). */
-  async openBlob(digest: string): Promise<BlobStream> {
-    const res = await this.send('GET', `/v2/${this.name}/blobs/${digest}`);
-    if (res.status !== 200) throw await responseError(res, `blob ${digest}`);
+  /**
+   * GET a blob as a stream (the caller verifies it as it reads); from `from`
+   * on with a Range request, which a registry may ignore (then `from` is 0).
+   */
+  async openBlob(digest: string, from = 0): Promise<BlobStream> {
+    const res = await this.send('GET', `/v2/${this.name}/blobs/${digest}`, from > 0 ? { headers: { Range: `bytes=${from}-` } } : {});
     const length = Number(res.headers['content-length']);
-    return { stream: res.body, ...(Number.isFinite(length) && res.headers['content-length'] !== undefined ? { size: length } : {}) };
+    const size = Number.isFinite(length) && res.headers['content-length'] !== undefined ? { size: length } : {};
+    if (from > 0 && res.status === 206) {
+      const start = Number(/^bytes (\d+)-/.exec(String(res.headers['content-range'] ?? ''))?.[1]);
+      if (start === from) return { stream: res.body, from, ...size };
+      res.body.destroy();
+      return this.openBlob(digest); // a range we did not ask for: start over
+    }
+    if (res.status !== 200) throw await responseError(res, `blob ${digest}`);
+    return { stream: res.body, from: 0, ...size };
   }
 
   /** A small blob (config) in memory, verified. */

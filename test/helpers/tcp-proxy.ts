@@ -22,12 +22,16 @@ export interface TcpProxy {
   host: string;
   port: number;
   connections: number;
+  /** Bytes sent back to clients so far. */
+  bytes: number;
+  /** What clients sent (requests, as text), in order. */
+  sent: string[];
 }
 
 export async function startProxy(t: Test, upstreamPort: number, opts: ProxyOptions = {}): Promise<TcpProxy> {
   let total = 0;
   const sockets = new Set<net.Socket>();
-  const state: TcpProxy = { host: '', port: 0, connections: 0 };
+  const state: TcpProxy = { host: '', port: 0, connections: 0, bytes: 0, sent: [] };
   const server = net.createServer((client) => {
     state.connections++;
     sockets.add(client);
@@ -39,10 +43,12 @@ export async function startProxy(t: Test, upstreamPort: number, opts: ProxyOptio
     upstream.on('error', cut);
     client.on('close', () => { upstream.destroy(); sockets.delete(client); });
     upstream.on('close', () => { client.destroy(); sockets.delete(upstream); });
+    client.on('data', (chunk: Buffer) => { state.sent.push(chunk.toString('latin1')); });
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       total += chunk.length;
+      state.bytes = total;
       if (!client.destroyed) client.write(chunk);
       opts.onBytes?.(bytes, total, { cut });
       if (opts.delayMs && !upstream.destroyed) {

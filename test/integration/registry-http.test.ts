@@ -239,10 +239,15 @@ if (requiresRoot(t)) {
       onBytes: (conn, _total, control) => { if (conn > 2 * 1024 * 1024 && !cutOnce) { cutOnce = true; control.cut(); } },
     });
     const flakyEnv = envFor(writeConfig('flaky.json', { 'insecure-registries': [flaky.host] }));
-    const retried = await tsrunAsync(tmpStore(t), ['pull', `${flaky.host}/test/big:1`], { env: flakyEnv });
+    const resumedStore = tmpStore(t);
+    const retried = await tsrunAsync(resumedStore, ['pull', `${flaky.host}/test/big:1`], { env: flakyEnv });
     t.ok(cutOnce, 'a connection was cut mid-blob');
     t.equal(retried.code, 0, retried.stderr);
     t.match(retried.stderr, /Retrying in \d+ seconds?/);
+    t.match(flaky.sent.join(''), /\r\nRange: bytes=\d+-\r\n/i, 'the download resumed with a Range request');
+    const blobBytes = image.manifest.layers.reduce((n, l) => n + l.size, 0);
+    t.ok(flaky.bytes < blobBytes + 1024 * 1024, `no byte downloaded twice: ${flaky.bytes} bytes for ${blobBytes} of blobs`);
+    t.equal(sum(resumedStore, `${flaky.host}/test/big:1`), sum(seed, name), 'the resumed layer is whole');
   });
 }
 
