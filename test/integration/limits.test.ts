@@ -22,7 +22,7 @@ if (requiresRoot(t)) {
 
   t.test('limits land in the container\'s own cgroup, under the test\'s cgroup', async (t) => {
     const r = tsrun(root, ['run', '-d', '--name', 'limited', '-m', '64m', '--memory-swap', '100m', '--cpus', '0.5', '--cpu-shares', '512',
-      '--pids-limit', '50', 'busybox', 'sleep', '60']);
+      '--pids-limit', '50', 'busybox', 'sleep', '1000']);
     t.equal(r.code, 0, r.stderr);
     const dirs: string[] = record('limited').Isolation.CgroupDirs;
     const parents = await testCgroupDirs();
@@ -49,7 +49,9 @@ if (requiresRoot(t)) {
     const procs = readFileSync(path.join(dirs[0], 'cgroup.procs'), 'utf8');
     t.match(procs, new RegExp(`^${pid}$`, 'm'), 'the container joined it');
     const exec = tsrun(root, ['exec', 'limited', 'sh', '-c', 'cat /proc/self/cgroup']);
-    t.match(exec.stdout, new RegExp(path.basename(dirs[0])), 'an exec\'d process joins it too');
+    // v2: the container has a cgroup namespace rooted at its cgroup, so a process that joined both sees "/"
+    const joined = layout.mode === 'v2' ? /^0::\/$/m : new RegExp(path.basename(dirs[0]));
+    t.match(exec.stdout, joined, 'an exec\'d process joins it too');
     const stats = tsrun(root, ['stats', '--no-stream']);
     t.equal(stats.code, 0, stats.stderr);
     t.match(stats.stdout, /^CONTAINER ID\s+NAME\s+CPU %\s+MEM USAGE \/ LIMIT\s+MEM %\s+NET I\/O\s+BLOCK I\/O\s+PIDS$/m);
@@ -104,7 +106,7 @@ if (requiresRoot(t)) {
 
   t.test('--init: PID 1 reaps orphans and passes signals on', async (t) => {
     // the orphaned sleep is reparented to PID 1; a sleep as PID 1 never reaps it
-    const orphan = ['sh', '-c', '(sleep 0.1 &); exec sleep 60'];
+    const orphan = ['sh', '-c', '(sleep 0.1 &); exec sleep 1000'];
     t.equal(tsrun(root, ['run', '-d', '--name', 'with-init', '--init', 'busybox', ...orphan]).code, 0);
     t.equal(tsrun(root, ['run', '-d', '--name', 'without', 'busybox', ...orphan]).code, 0);
     await sleep(500);
@@ -113,10 +115,9 @@ if (requiresRoot(t)) {
     t.match(withInit, /^\s*1 \S+\s+\/dev\/init -- sh -c/m, 'tsrun-init is PID 1');
     t.notMatch(withInit, /^\s*\d+ Z/m, 'no zombie is left');
     t.match(ps('without'), /^\s*\d+ Z/m, 'without --init the orphan stays a zombie (the control)');
-    const started = Date.now();
     t.equal(tsrun(root, ['stop', '-t', '10', 'with-init']).code, 0);
-    t.ok(Date.now() - started < 5000, 'SIGTERM reached sleep through init (no 10 s wait for SIGKILL)');
-    t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'with-init']).stdout, '143\n');
+    // 143: sleep died of the SIGTERM init passed on; 137 would be stop's SIGKILL after the timeout
+    t.equal(tsrun(root, ['inspect', '-f', '{{.State.ExitCode}}', 'with-init']).stdout, '143\n', 'SIGTERM reached sleep through init');
     tsrun(root, ['rm', '-f', 'with-init', 'without']);
   });
 
