@@ -1,8 +1,8 @@
 /**
- * A lease: the blobs and layers a running pull relies on before any image
- * names them (containerd's leases, in a file). rmi's GC reads the leases of
- * live processes as extra roots, so a concurrent rmi never deletes a layer a
- * pull has just found "Already exists", nor one it has just unpacked.
+ * A lease: the blobs and layers a running pull or load relies on before any
+ * image names them (containerd's leases, in a file). rmi's GC reads the
+ * leases of live processes as extra roots, so a concurrent rmi never deletes
+ * a layer a pull has just found "Already exists", nor one it has just unpacked.
  * Written under the store lock, so GC sees it or ran entirely before it.
  */
 import { randomBytes } from 'node:crypto';
@@ -19,6 +19,8 @@ export interface LeaseRoots {
 }
 
 export interface Lease {
+  /** Adds roots (takes the store lock): call before the blobs or layers are written. */
+  extend(more: Partial<LeaseRoots>): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -26,8 +28,16 @@ export interface Lease {
 export async function takeLease(deps: ImageDeps, roots: LeaseRoots): Promise<Lease> {
   await fs.mkdir(deps.paths.leasesDir, { recursive: true });
   const file = path.join(deps.paths.leasesDir, `${process.pid}-${randomBytes(6).toString('hex')}.json`);
-  await writeJsonAtomic(file, roots);
-  return { release: () => fs.rm(file, { force: true }) };
+  const held: LeaseRoots = { blobs: [...roots.blobs], diffIDs: [...roots.diffIDs] };
+  await writeJsonAtomic(file, held);
+  return {
+    extend: (more) => deps.lock.with('exclusive', async () => {
+      held.blobs.push(...(more.blobs ?? []));
+      held.diffIDs.push(...(more.diffIDs ?? []));
+      await writeJsonAtomic(file, held);
+    }),
+    release: () => fs.rm(file, { force: true }),
+  };
 }
 
 /** The roots of every lease whose process is alive; a dead process's lease is removed. */

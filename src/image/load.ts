@@ -6,8 +6,10 @@ import type { Readable } from 'node:stream';
 import {
   hostPlatform, isIndexMediaType, MediaType, type Descriptor, type Index, type Manifest,
 } from '../oci/image.js';
+import { sha256 } from '../oci/digest.js';
 import { readArchive, type ArchiveFile } from './archive-reader.js';
 import type { ImageDeps } from './image-service.js';
+import { takeLease, type Lease } from './lease.js';
 import { storedName } from './names.js';
 import { CONTAINERD_NAME, REF_NAME } from './store.js';
 import { ensureUnpacked } from './unpack.js';
@@ -28,17 +30,23 @@ export async function loadArchive(deps: ImageDeps, input: Readable): Promise<Loa
   const scratch = await scratchPath(deps.paths.tmpDir, 'load');
   try {
     const files = await readArchive(input, scratch);
-    const loader = new ArchiveLoader(deps, files);
-    if (files.has('manifest.json')) return await loader.loadDockerSave();
-    if (files.has('index.json')) return await loader.loadOciLayout();
-    throw new TsrunError('INVALID_ARGUMENT', 'invalid image archive: neither manifest.json nor index.json found');
+    // an rmi meanwhile must keep what we store until it is named (see lease.ts)
+    const lease = await deps.lock.with('exclusive', () => takeLease(deps, { blobs: [...files.values()].map((f) => f.digest), diffIDs: [] }));
+    try {
+      const loader = new ArchiveLoader(deps, files, lease);
+      if (files.has('manifest.json')) return await loader.loadDockerSave();
+      if (files.has('index.json')) return await loader.loadOciLayout();
+      throw new TsrunError('INVALID_ARGUMENT', 'invalid image archive: neither manifest.json nor index.json found');
+    } finally {
+      await lease.release();
+    }
   } finally {
     await fs.rm(scratch, { recursive: true, force: true });
   }
 }
 
 class ArchiveLoader {
-  constructor(private readonly deps: ImageDeps, private readonly files: Map<string, ArchiveFile>) {}
+  constructor(private readonly deps: ImageDeps, private readonly files: Map<string, ArchiveFile>, private readonly lease: Lease) {}
 
   private entry(name: string): ArchiveFile {
     const f = this.files.get(name.replace(/^(\.\/)+/, ''));
@@ -77,7 +85,9 @@ class ArchiveLoader {
         schemaVersion: 2, mediaType: MediaType.OciManifest,
         config: { mediaType: MediaType.OciConfig, digest: configFile.digest, size: configFile.size }, layers,
       };
-      const blob = await this.deps.content.putJson(manifest);
+      const bytes = JSON.stringify(manifest);
+      await this.lease.extend({ blobs: [sha256(Buffer.from(bytes))] });
+      const blob = await this.deps.content.putBytes(bytes);
       loaded.push(await this.finish(blob.digest, blob.size, MediaType.OciManifest, (e.RepoTags ?? []).map(storedName)));
     }
     return loaded;
@@ -108,6 +118,7 @@ class ArchiveLoader {
 
   private async finish(manifestDigest: string, size: number, mediaType: string, names: string[]): Promise<LoadedImage> {
     const image = await this.deps.images.load(manifestDigest, names);
+    await this.lease.extend({ diffIDs: image.config.rootfs.diff_ids });
     await ensureUnpacked(this.deps, image);
     await this.deps.lock.with('exclusive', async () => {
       if (names.length === 0) await this.deps.images.addUntagged(manifestDigest, size, mediaType);
