@@ -77,6 +77,7 @@ struct PlanStorage {
   std::vector<std::string> cgroup_procs;
   std::vector<const char*> cgroup_proc_ptrs;
   std::vector<unsigned char> seccomp;
+  std::vector<tsrun_rlimit> rlimits;
 };
 
 std::vector<const char*> Pointers(const std::vector<std::string>& v, bool null_terminated) {
@@ -211,6 +212,17 @@ void ReadPlan(const Napi::Object& o, PlanStorage& st, tsrun_spawn_plan& p) {
     p.cap_ambient = Big(c, "ambient");
   }
   p.max_fd = (int)Num(o, "maxFd", 1024);
+  p.exec_fifo_fd = Has(o, "execFifoFd") ? (int)Num(o, "execFifoFd") : -1;
+  Napi::Value limits = o.Get("rlimits");
+  if (limits.IsArray()) {
+    Napi::Array a = limits.As<Napi::Array>();
+    for (uint32_t i = 0; i < a.Length(); i++) {
+      Napi::Object r = a.Get(i).As<Napi::Object>();
+      st.rlimits.push_back({(int)Num(r, "resource"), Big(r, "soft"), Big(r, "hard")});
+    }
+    p.rlimits = st.rlimits.data();
+    p.nrlimits = st.rlimits.size();
+  }
   st.netns = Str(o, "netnsPath");
   p.netns_path = Has(o, "netnsPath") ? st.netns.c_str() : nullptr;
   ReadConfinement(o, st, p);
@@ -429,7 +441,17 @@ Napi::Value AttachDeviceFilter(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sendFd(socketPath, fd, name): runc's console socket protocol (utils.SendFd).
+Napi::Value SendFd(const Napi::CallbackInfo& info) {
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  std::string name = info[2].As<Napi::String>().Utf8Value();
+  int rc = tsrun_send_fd(path.c_str(), info[1].As<Napi::Number>().Int32Value(), name.c_str());
+  ThrowIf(info.Env(), rc, "sendmsg", path);
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("sendFd", Napi::Function::New(env, SendFd));
   exports.Set("spawn", Napi::Function::New(env, Spawn));
   exports.Set("waitpid", Napi::Function::New(env, WaitPid));
   exports.Set("flock", Napi::Function::New(env, Flock));

@@ -9,6 +9,8 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -138,4 +140,45 @@ int tsrun_waitpid(pid_t pid, int *code, int *signal) {
   *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   *signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return 0;
+}
+
+/* runc's utils.SendFd: one message, the name as data, the fd as SCM_RIGHTS.
+ * containerd's console receiver reads exactly this. */
+int tsrun_send_fd(const char *path, int fd, const char *name) {
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  if (strlen(path) >= sizeof addr.sun_path) return -ENAMETOOLONG;
+  strcpy(addr.sun_path, path);
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) return -errno;
+  if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0) {
+    int e = errno;
+    close(s);
+    return -e;
+  }
+  union {
+    char buf[CMSG_SPACE(sizeof(int))];
+    struct cmsghdr align;
+  } control;
+  memset(&control, 0, sizeof control);
+  struct iovec iov = {(void *)name, strlen(name)};
+  struct msghdr msg;
+  memset(&msg, 0, sizeof msg);
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control.buf;
+  msg.msg_controllen = sizeof control.buf;
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+  ssize_t n;
+  do {
+    n = sendmsg(s, &msg, 0);
+  } while (n < 0 && errno == EINTR);
+  int e = errno;
+  close(s);
+  return n < 0 ? -e : 0;
 }

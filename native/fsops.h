@@ -21,6 +21,8 @@ int tsrun_openpty_in(const char *root, int *master, int *slave, char *name, size
 int tsrun_set_winsize(int fd, unsigned short cols, unsigned short rows);
 /* Blocks until pid exits; *code = exit code or -1, *signal = signal or 0. */
 int tsrun_waitpid(pid_t pid, int *code, int *signal);
+/* Connects to the unix socket at path and sends fd (SCM_RIGHTS) with name as the payload. */
+int tsrun_send_fd(const char *path, int fd, const char *name);
 #ifdef __cplusplus
 }
 #endif

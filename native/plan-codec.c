@@ -86,6 +86,17 @@ static void device_entry(struct cursor *c, struct tsrun_spawn_plan *p) {
   p->devices = arr;
 }
 
+static void rlimit_entry(struct cursor *c, struct tsrun_spawn_plan *p) {
+  struct tsrun_rlimit r;
+  r.resource = (int)number(c);
+  r.soft = number(c);
+  r.hard = number(c);
+  struct tsrun_rlimit *arr = grow((void *)p->rlimits, p->nrlimits, sizeof r, c);
+  if (!arr) return;
+  arr[p->nrlimits++] = r;
+  p->rlimits = arr;
+}
+
 static void groups(struct cursor *c, struct tsrun_spawn_plan *p) {
   size_t n = 0;
   char **items = strings(c, &n);
@@ -175,6 +186,7 @@ static int field(struct cursor *c, const char *key, struct tsrun_spawn_plan *p) 
   else if (!strcmp(key, "idmapLowers")) p->idmap_lowers = (int)number(c);
   else if (!strcmp(key, "oomFile")) p->oom_file = optional(c);
   else if (!strcmp(key, "netns")) p->netns_path = optional(c);
+  else if (!strcmp(key, "rlimit")) rlimit_entry(c, p);
   else return -1;
   return 0;
 }
@@ -182,6 +194,7 @@ static int field(struct cursor *c, const char *key, struct tsrun_spawn_plan *p) 
 int tsrun_decode_plan(char *buf, size_t len, struct tsrun_spawn_plan *plan) {
   memset(plan, 0, sizeof *plan);
   plan->max_fd = 1024;
+  plan->exec_fifo_fd = -1;
   struct cursor c = {buf, buf + len, 0};
   for (;;) {
     const char *key = token(&c);

@@ -45,6 +45,7 @@ static int probe_idmap(const char *dir) {
   m.from_parent = 1;
   struct tsrun_spawn_plan plan;
   memset(&plan, 0, sizeof plan);
+  plan.exec_fifo_fd = -1;
   plan.mounts = &m;
   plan.nmounts = 1;
   plan.idmap_lowers = 1;

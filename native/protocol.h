@@ -16,6 +16,9 @@ struct tsrun_child_error {
 /* The parent writes one byte on the sync socket to let the child go on; with
  * a user namespace the rootfs mount fd rides along (SCM_RIGHTS). */
 #define TSRUN_SYNC_GO 'G'
+/* With an exec FIFO the child answers on the same socket once its setup is
+ * done and its program found, just before it blocks on the FIFO. */
+#define TSRUN_SYNC_READY 'R'
 
 enum tsrun_stage {
   TSRUN_STAGE_SYNC = 1,

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -150,7 +151,9 @@ static void raise_ambient(const struct tsrun_spawn_plan *p) {
     fail(TSRUN_STAGE_AMBIENT, errno, -1);
   for (int cap = 0; cap < 64; cap++) {
     if (!(p->cap_ambient & (1ULL << cap))) continue;
-    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EINVAL)
+    /* EPERM: not in both permitted and inheritable (a spec listing ambient caps
+     * alone, like `crun spec`'s): skipped, as crun and runc do. */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0 && errno != EINVAL && errno != EPERM)
       fail(TSRUN_STAGE_AMBIENT, errno, cap);
   }
 }
@@ -188,11 +191,66 @@ static void mark_fds_cloexec(int max_fd) {
   }
 }
 
-/* execvp semantics over paths prepared by the parent: keep going on ENOENT,
- * remember EACCES, stop on anything else. */
-static void exec_candidates(const struct tsrun_spawn_plan *p) {
+/* With an exec FIFO the program is looked up before `create` returns (runc
+ * does the same), so a missing one fails create, not start. Returns the index
+ * of the first candidate that is an executable regular file; fails otherwise. */
+static int find_program(const struct tsrun_spawn_plan *p) {
   int saved = ENOENT;
   for (size_t i = 0; i < p->ncandidates; i++) {
+    struct stat st;
+    if (stat(p->candidates[i], &st) < 0) {
+      if (errno != ENOENT && errno != ENOTDIR) saved = errno;
+      continue;
+    }
+    if (!S_ISREG(st.st_mode) || faccessat(AT_FDCWD, p->candidates[i], X_OK, AT_EACCESS) < 0) {
+      saved = EACCES;
+      continue;
+    }
+    return (int)i;
+  }
+  fail(TSRUN_STAGE_EXEC, saved, -1);
+  return -1;
+}
+
+/* runc's exec FIFO: tell the parent we are ready, then block until `start`
+ * opens the FIFO for reading, and write one byte it waits for. */
+static void wait_for_start(const struct tsrun_spawn_plan *p, int sync_fd) {
+  char ready = TSRUN_SYNC_READY, path[32];
+  if (write(sync_fd, &ready, 1) != 1) fail(TSRUN_STAGE_SYNC, errno, -1);
+  /* The FIFO was opened O_PATH before clone: reopen it through /proc. */
+  const char *prefix = "/proc/self/fd/";
+  int i = 0, fd = p->exec_fifo_fd, nd = 0;
+  char digits[16];
+  while (*prefix) path[i++] = *prefix++;
+  do {
+    digits[nd++] = (char)('0' + fd % 10);
+    fd /= 10;
+  } while (fd > 0);
+  while (nd > 0) path[i++] = digits[--nd];
+  path[i] = 0;
+  int w;
+  do {
+    w = open(path, O_WRONLY | O_CLOEXEC);
+  } while (w < 0 && errno == EINTR);
+  if (w < 0) fail(TSRUN_STAGE_SYNC, errno, -1);
+  char zero = '0';
+  if (write(w, &zero, 1) != 1) fail(TSRUN_STAGE_SYNC, errno, -1);
+  close(w);
+  close(p->exec_fifo_fd);
+}
+
+static void set_rlimits(const struct tsrun_spawn_plan *p) {
+  for (size_t i = 0; i < p->nrlimits; i++) {
+    struct rlimit64 lim = {p->rlimits[i].soft, p->rlimits[i].hard};
+    if (syscall(SYS_prlimit64, 0, p->rlimits[i].resource, &lim, NULL) < 0) fail(TSRUN_STAGE_RLIMIT, errno, (int)i);
+  }
+}
+
+/* execvp semantics over paths prepared by the parent: keep going on ENOENT,
+ * remember EACCES, stop on anything else. */
+static void exec_candidates(const struct tsrun_spawn_plan *p, int first) {
+  int saved = ENOENT;
+  for (size_t i = (size_t)first; i < p->ncandidates; i++) {
     execve(p->candidates[i], p->argv, p->envp);
     if (errno == EACCES) saved = EACCES;
     else if (errno != ENOENT && errno != ENOTDIR) fail(TSRUN_STAGE_EXEC, errno, (int)i);
@@ -263,6 +321,7 @@ static __attribute__((noreturn)) void child_main(const struct tsrun_spawn_plan *
    * we still have it (runc's order); else as late as possible. */
   int seccomp_late = p->no_new_privs;
   if (p->seccomp_len && !seccomp_late) CHECK(TSRUN_STAGE_SECCOMP, tsrun_install_seccomp(p));
+  set_rlimits(p);
   switch_credentials(p);
   if (p->no_new_privs) CHECK(TSRUN_STAGE_NO_NEW_PRIVS, prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
   /* Credentials changes clear the death signal, so set it last. */
@@ -273,8 +332,13 @@ static __attribute__((noreturn)) void child_main(const struct tsrun_spawn_plan *
   sigset_t empty;
   sigemptyset(&empty);
   CHECK(TSRUN_STAGE_SIGNALS, sigprocmask(SIG_SETMASK, &empty, NULL));
+  int first = 0;
+  if (p->exec_fifo_fd >= 0) {
+    first = find_program(p);
+    wait_for_start(p, sync_fd);
+  }
   if (p->seccomp_len && seccomp_late) CHECK(TSRUN_STAGE_SECCOMP, tsrun_install_seccomp(p));
-  exec_candidates(p);
+  exec_candidates(p, first);
   _exit(127);
 }
 
@@ -359,7 +423,8 @@ static __attribute__((noreturn)) void join_main(const struct tsrun_spawn_plan *p
   for (size_t i = 0; i < p->njoin_ns; i++) {
     if (setns(p->join_ns_fds[i], 0) < 0) fail(TSRUN_STAGE_SETNS, errno, (int)i);
   }
-  long pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
+  /* clone_flags: the namespaces an OCI container creates beside the ones it joins by path. */
+  long pid = syscall(SYS_clone, p->clone_flags | CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
   if (pid == 0) {
     close(pid_fd);
     child_main(p, sync_fd, err_fd);

@@ -30,6 +30,11 @@ struct tsrun_device {
 };
 
 /* Everything the child needs, flattened and formatted before clone(). */
+struct tsrun_rlimit {
+  int resource;        /* RLIMIT_* */
+  uint64_t soft, hard; /* already clamped to what the caller may set */
+};
+
 struct tsrun_spawn_plan {
   unsigned long clone_flags;
   const char *const *candidates; /* absolute paths to try with execve, in order */
@@ -79,6 +84,12 @@ struct tsrun_spawn_plan {
   const char *uid_map, *gid_map;  /* /proc/PID/{uid,gid}_map contents */
   int idmap_lowers;               /* from_parent overlay: lowers become idmapped mounts of the user namespace */
   const char *oom_file;           /* memory.events (v2) or memory.oom_control (v1): read at exit */
+  /* The OCI runtime's create/start split (runc's exec FIFO): */
+  const struct tsrun_rlimit *rlimits;
+  size_t nrlimits;
+  int exec_fifo_fd;               /* >= 0: after setup, find the program, write TSRUN_SYNC_READY on the
+                                     sync socket, then block opening /proc/self/fd/N for writing until
+                                     `start` opens the FIFO for reading; -1: exec at once */
 };
 
 struct tsrun_spawn_result {

@@ -18,6 +18,8 @@ PACKAGES=(
   zstd
   # peers for differential tests and benchmarks
   crun runc
+  # containerd drives tsrun-oci in the OCI runtime tests (ctr --runc-binary)
+  containerd
 )
 # vm/qemu-image.sh installs the same list when it builds the QEMU guest.
 if [ "${1:-}" = --list ]; then printf '%s\n' "${PACKAGES[@]}"; exit 0; fi

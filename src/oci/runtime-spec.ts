@@ -29,6 +29,26 @@ export interface Process {
   cwd: string;
   capabilities?: LinuxCapabilities;
   noNewPrivileges?: boolean;
+  /** RLIMIT_NOFILE ... (type names as in the OCI spec). */
+  rlimits?: Array<{ type: string; soft: number; hard: number }>;
+  consoleSize?: { height: number; width: number };
+}
+
+export interface Hook {
+  path: string;
+  args?: string[];
+  env?: string[];
+  /** Seconds. */
+  timeout?: number;
+}
+
+export interface Hooks {
+  prestart?: Hook[];
+  createRuntime?: Hook[];
+  createContainer?: Hook[];
+  startContainer?: Hook[];
+  poststart?: Hook[];
+  poststop?: Hook[];
 }
 
 export type NamespaceType = 'pid' | 'network' | 'mount' | 'ipc' | 'uts' | 'user' | 'cgroup';
@@ -102,6 +122,7 @@ export interface RuntimeSpec {
     cgroupsPath?: string;
   };
   annotations?: Record<string, string>;
+  hooks?: Hooks;
 }
 
 /**

@@ -47,6 +47,7 @@ export function encodePlan(plan: SpawnPlan): Buffer {
   if (plan.idmapLowers) put('idmapLowers', 1);
   if (plan.oomFile) put('oomFile', plan.oomFile);
   if (plan.netnsPath) put('netns', plan.netnsPath);
+  for (const r of plan.rlimits ?? []) put('rlimit', r.resource, r.soft, r.hard);
   tokens.push('end');
   if (tokens.some((t) => t.includes('\0'))) {
     throw new TsrunError('INVALID_ARGUMENT', 'invalid argument: a command, variable or path contains a NUL byte');

@@ -21,6 +21,7 @@ interface Addon {
   setWinsize(fd: number, cols: number, rows: number): void;
   compileSeccomp(filter: SeccompFilterInput): Buffer;
   attachDeviceFilter(dir: string, insns: Buffer): void;
+  sendFd(path: string, fd: number, name: string): void;
 }
 
 
@@ -85,5 +86,6 @@ export function loadNativeSys(): Sys {
     openPty: wrapped((root?: string) => (root === undefined ? addon.openpty() : addon.openpty(root))),
     setWindowSize: wrapped((fd: number, cols: number, rows: number) => addon.setWinsize(fd, cols, rows)),
     close: (fd: number) => closeSync(fd),
+    sendFd: wrapped((p: string, fd: number, name: string) => addon.sendFd(p, fd, name)),
   };
 }

@@ -77,6 +77,22 @@ export interface SpawnPlan {
   oomFile?: string;
   /** A prepared network namespace (nsfs file) the child is born in, instead of CLONE_NEWNET. */
   netnsPath?: string;
+  /** setrlimit before the credential change; values already clamped to what this process may set. */
+  rlimits?: PlannedRlimit[];
+  /**
+   * An O_PATH fd on the exec FIFO (OCI create/start): after its setup the child finds its
+   * program, answers 'R' on the sync socket, then blocks opening the FIFO until `start` reads it.
+   * Addon only (the monitor never creates such containers).
+   */
+  execFifoFd?: number;
+}
+
+export interface PlannedRlimit {
+  /** RLIMIT_* number (RLIMIT_NOFILE = 7). */
+  resource: number;
+  /** 2^64-1 is RLIM_INFINITY. */
+  soft: bigint;
+  hard: bigint;
 }
 
 export interface CapabilitySets {
@@ -141,6 +157,8 @@ export interface Pty {
 }
 
 export interface Sys extends FsOps, MountOps {
+  /** Connects to a unix socket and sends fd with SCM_RIGHTS, name as the payload (runc's console socket). */
+  sendFd(socketPath: string, fd: number, name: string): void;
   spawn(plan: SpawnPlan): SpawnedChild;
   /**
    * `exec`: a child that setns()es into each fd (opened by the caller), then
