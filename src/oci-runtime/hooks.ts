@@ -19,8 +19,10 @@ export function runHooks(kind: string, hooks: Hook[] | undefined, state: OciStat
       timeout: hook.timeout ? hook.timeout * 1000 : undefined,
       killSignal: 'SIGKILL',
     });
-    const why = r.error
-      ? r.error.message
+    // EPIPE: the hook did not read its stdin, which it may ignore
+    const failed = r.error && (r.error as NodeJS.ErrnoException).code !== 'EPIPE' ? r.error : undefined;
+    const why = failed
+      ? failed.message
       : r.signal
         ? `killed by ${r.signal}${hook.timeout ? ` (timeout ${hook.timeout}s)` : ''}`
         : r.status !== 0
