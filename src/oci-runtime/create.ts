@@ -53,7 +53,8 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-function readChildErrorSync(fd: number) {
+/** The child's error record, or undefined at EOF (it exec'd). Blocks: the child is quick. */
+export function readChildErrorSync(fd: number) {
   const buf = Buffer.alloc(CHILD_ERROR_SIZE);
   let got = 0;
   while (got < CHILD_ERROR_SIZE) {

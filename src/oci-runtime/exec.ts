@@ -5,14 +5,14 @@
  * `tsrun exec`): the process is this one's child, re-parented to the shim
  * when we exit with --detach.
  */
-import { closeSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
 import type { Process, RuntimeSpec } from '../oci/runtime-spec.js';
 import { spawnPlanFor } from '../runtime/plan.js';
-import { startProcess } from '../runtime/spawn.js';
+import { childSetupError, startProcess } from '../runtime/spawn.js';
 import type { Sys } from '../sys/index.js';
-import { procNsName, writeAtomic } from './create.js';
+import { procNsName, readChildErrorSync, writeAtomic } from './create.js';
 import { planRlimits } from './rlimits.js';
 import { statusOf, type StateDir } from './state.js';
 
@@ -75,12 +75,31 @@ export async function execInContainer(sys: Sys, dir: StateDir, opts: ExecOptions
     if (pty && opts.consoleSocket) sys.sendFd(opts.consoleSocket, pty.master, '/dev/ptmx');
   };
   try {
-    const started = await startProcess(sys, plan, joinCgroup, nsFds);
-    if (opts.pidFile) writeAtomic(path.resolve(opts.pidFile), String(started.pid));
-    if (opts.detach) return 0;
-    if (pty) [pty.slave, pty.master].forEach((fd) => closeSync(fd));
-    const status = await started.exit;
-    return status.code ?? 128 + (status.signal ?? 0);
+    if (!opts.detach) {
+      const started = await startProcess(sys, plan, joinCgroup, nsFds);
+      if (opts.pidFile) writeAtomic(path.resolve(opts.pidFile), String(started.pid));
+      if (pty) [pty.slave, pty.master].forEach((fd) => closeSync(fd));
+      const status = await started.exit;
+      return status.code ?? 128 + (status.signal ?? 0);
+    }
+    // Detached: never wait for it (a waitpid here would reap it before the shim can), only see it exec
+    const child = sys.spawnJoin(plan, nsFds);
+    try {
+      if (child.pid > 0) {
+        await joinCgroup(child.pid);
+        writeSync(child.syncFd, 'G');
+      }
+      const record = readChildErrorSync(child.errFd);
+      if (record || child.pid < 0) {
+        if (child.pid > 0) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
+        throw record ? childSetupError(record, plan) : new TsrunError('CHILD_SETUP', 'exec failed: could not join the container');
+      }
+    } finally {
+      closeSync(child.syncFd);
+      closeSync(child.errFd);
+    }
+    if (opts.pidFile) writeAtomic(path.resolve(opts.pidFile), String(child.pid));
+    return 0;
   } finally {
     nsFds.forEach((fd) => closeSync(fd));
     if (pty && opts.detach) [pty.slave, pty.master].forEach((fd) => { try { closeSync(fd); } catch { /* closed */ } });
