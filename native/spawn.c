@@ -217,7 +217,8 @@ static int find_program(const struct tsrun_spawn_plan *p) {
 static void wait_for_start(const struct tsrun_spawn_plan *p, int sync_fd) {
   char ready = TSRUN_SYNC_READY, path[32];
   if (write(sync_fd, &ready, 1) != 1) fail(TSRUN_STAGE_SYNC, errno, -1);
-  /* The FIFO was opened O_PATH before clone: reopen it through /proc. */
+  /* The FIFO was opened O_PATH before clone: reopen it through /proc (its
+   * mode 0622 lets the container's user write it). */
   const char *prefix = "/proc/self/fd/";
   int i = 0, fd = p->exec_fifo_fd, nd = 0;
   char digits[16];

@@ -7,10 +7,10 @@
  * Order: cgroup, clone (child waits for GO), uid/gid maps, oom_score_adj,
  * createRuntime + prestart hooks, GO, ready (or the child's error record).
  */
-import { closeSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
-import type { RuntimeSpec } from '../oci/runtime-spec.js';
+import type { LinuxIdMapping, RuntimeSpec } from '../oci/runtime-spec.js';
 import { createCgroup, readCgroupLayout, removeCgroup } from '../runtime/cgroups/index.js';
 import { spawnPlanFor } from '../runtime/plan.js';
 import { CHILD_ERROR_SIZE, decodeChildError } from '../runtime/protocol.js';
@@ -111,6 +111,10 @@ export async function createContainer(sys: Sys, dir: StateDir, opts: CreateOptio
   try {
     const fifo = dir.fifo(opts.id);
     sys.mknod(fifo, S_IFIFO | 0o622, 0, 0);
+    // any user may write it (the umask took that away), and it belongs to the container's root (runc's rules)
+    chmodSync(fifo, 0o622);
+    const rootId = (maps: LinuxIdMapping[] | undefined) => maps?.find((m) => m.containerID === 0)?.hostID ?? 0;
+    chownSync(fifo, rootId(spec.linux.uidMappings), rootId(spec.linux.gidMappings));
     const fifoFd = openSync(fifo, O_PATH);
     fds.push(fifoFd);
     const cgroupDirs = layout.mode === 'none' ? [] : containerCgroupDirsFor(layout, spec.linux.cgroupsPath, opts.id);
