@@ -30,3 +30,9 @@ t.test('the plan as NUL-separated tokens the monitor decodes (native/plan-codec.
 t.test('a NUL inside a value cannot be passed', async (t) => {
   t.throws(() => encodePlan({ ...plan, env: ['A=x\0y'] }), /NUL byte/);
 });
+
+t.test('rlimits travel as resource, soft, hard (64-bit)', async (t) => {
+  const tokens = encodePlan({ ...plan, rlimits: [{ resource: 7, soft: 1024n, hard: 0xffffffffffffffffn }] }).toString().split('\0');
+  const at = tokens.indexOf('rlimit');
+  t.same(tokens.slice(at, at + 4), ['rlimit', '7', '1024', '18446744073709551615']);
+});
