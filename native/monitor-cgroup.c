@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "monitor-cgroup.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,21 @@ int tsrun_oom_killed(const char *file) {
   return killed;
 }
 
+/* Empty cgroups below dir first: a runtime run with --runtime nests its own there. */
+static void remove_children(const char *dir, int depth) {
+  DIR *d = depth < 8 ? opendir(dir) : NULL;
+  if (!d) return;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+    char child[4096];
+    if (snprintf(child, sizeof child, "%s/%s", dir, e->d_name) >= (int)sizeof child) continue;
+    remove_children(child, depth + 1);
+    rmdir(child);
+  }
+  closedir(d);
+}
+
 void tsrun_remove_cgroups(const struct tsrun_spawn_plan *plan) {
   for (size_t i = 0; i < plan->ncgroup_procs; i++) {
     char *dir = strdup(plan->cgroup_procs[i]);
@@ -34,6 +50,7 @@ void tsrun_remove_cgroups(const struct tsrun_spawn_plan *plan) {
       continue;
     }
     *slash = 0;
+    remove_children(dir, 0);
     for (int tries = 0; tries < 50 && rmdir(dir) < 0 && errno == EBUSY; tries++) {
       struct timespec ts = {0, 20 * 1000 * 1000};
       nanosleep(&ts, NULL);

@@ -17,6 +17,7 @@ export function addCreateOptions(cmd: Command): Command {
     .option('-h, --hostname <name>', 'container host name')
     .option('--privileged', 'give extended privileges to this container')
     .option('--read-only', "mount the container's root filesystem as read only")
+    .option('--runtime <runtime>', 'run the container with another OCI runtime: crun, runc, or a path (tsrun-oci, ...)')
     .option('-v, --volume <spec>', 'bind mount a volume (/host:/ctr[:ro], name:/ctr, /ctr)', collect, [])
     .option('--mount <spec>', 'attach a filesystem mount (type=bind|volume|tmpfs,source=…,target=…[,readonly])', collect, [])
     .option('--tmpfs <path[:opts]>', 'mount a tmpfs directory', collect, [])

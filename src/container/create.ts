@@ -22,6 +22,8 @@ export interface CreateOptions extends ProcessOptions {
   tty: boolean;
   privileged: boolean;
   readOnly: boolean;
+  /** --runtime: crun, runc or a path to a runc-compatible runtime. */
+  runtime?: string;
   mounts: MountRequest[];
   /** --cap-add/--cap-drop, --security-opt, --device, limits, --cgroup-parent, --userns, --init, --group-add. */
   isolation?: IsolationOptions;
@@ -76,6 +78,7 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
     },
     HostConfig: {
       AutoRemove: opts.rm, Privileged: opts.privileged, ReadonlyRootfs: opts.readOnly, ...isolation,
+      ...(opts.runtime ? { Runtime: opts.runtime } : {}),
       NetworkMode: net.NetworkMode, PortBindings: net.PortBindings, PublishAllPorts: net.PublishAllPorts,
     },
     ...(net.IPv4Address ? { NetworkingConfig: { IPv4Address: net.IPv4Address } } : {}),

@@ -39,6 +39,7 @@ export async function inspectContainer(deps: ContainerDeps, record: ContainerRec
       AutoRemove: record.HostConfig.AutoRemove,
       Privileged: record.HostConfig.Privileged === true,
       ReadonlyRootfs: record.HostConfig.ReadonlyRootfs === true,
+      Runtime: record.HostConfig.Runtime ?? 'tsrun', // Docker's default is "runc"; tsrun's own core here
       ...isolationFields(record),
     },
     GraphDriver: {

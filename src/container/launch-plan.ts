@@ -7,6 +7,7 @@ import { lowerDirs } from '../image/unpack.js';
 import { spawnPlanFor } from '../runtime/index.js';
 import type { SpawnPlan } from '../sys/index.js';
 import { imageUserFiles } from './create.js';
+import { externalRuntimePlan } from './external-runtime.js';
 import type { ContainerDeps } from './deps.js';
 import { prepareLaunch, withGroupAdd } from './isolation.js';
 import type { LaunchNetwork } from './network.js';
@@ -55,9 +56,13 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
     spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
     if (!network.hostNetwork && network.netnsPath) spec.linux.namespaces.push({ type: 'network', path: network.netnsPath });
   }
+  const rootfsMount = { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: withLowers(await rootfsOverlayOptions(deps, record, image), isolation.lowers) };
+  if (record.HostConfig.Runtime) {
+    return externalRuntimePlan({ runtime: record.HostConfig.Runtime, id: record.Id, containerDir: dir, spec, rootfsMount, cgroup: isolation.plan.cgroup, tty: record.Config.Tty });
+  }
   return spawnPlanFor({
     spec,
-    rootfsMount: { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: withLowers(await rootfsOverlayOptions(deps, record, image), isolation.lowers) },
+    rootfsMount,
     stdio: [0, 1, 2], // the monitor wires its own
     pdeathsig: 9, // the container dies with its monitor: nothing runs unwatched
     ...isolation.plan,

@@ -70,6 +70,8 @@ export interface ContainerRecord {
   };
   HostConfig: IsolationHostConfig & {
     AutoRemove: boolean; Privileged?: boolean; ReadonlyRootfs?: boolean; Binds?: string[];
+    /** --runtime: another OCI runtime runs the spec (crun, runc or a path); absent: tsrun's own core. */
+    Runtime?: string;
     /** bridge | host | none | container:<id> | a user network's name; absent: a record from before networking (none). */
     NetworkMode?: string;
     PortBindings?: PortBindings;

@@ -19,6 +19,7 @@ export interface CreateFlags extends IsolationOptions {
   hostname?: string;
   privileged?: boolean;
   readOnly?: boolean;
+  runtime?: string;
   volume?: string[];
   mount?: string[];
   tmpfs?: string[];
@@ -51,6 +52,7 @@ export function createOptions(image: string, args: string[], flags: CreateFlags)
     tty: flags.tty === true,
     privileged: flags.privileged === true,
     readOnly: flags.readOnly === true,
+    ...(flags.runtime ? { runtime: flags.runtime } : {}),
     isolation: {
       capAdd: flags.capAdd, capDrop: flags.capDrop, securityOpt: flags.securityOpt, device: flags.device, groupAdd: flags.groupAdd,
       memory: flags.memory, memorySwap: flags.memorySwap, cpus: flags.cpus, cpuShares: flags.cpuShares, pidsLimit: flags.pidsLimit,
