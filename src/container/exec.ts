@@ -81,6 +81,8 @@ function execPty(deps: ContainerDeps, pid: number) {
 
 export async function execInContainer(deps: ContainerDeps, record: ContainerRecord, opts: ExecOptions, io: TerminalIo): Promise<number> {
   if (opts.args.length === 0) throw new TsrunError('INVALID_ARGUMENT', 'exec requires at least 1 command argument', { exitCode: 1 });
+  // the recorded pid is the other runtime's, outside the container's namespaces: never join those
+  if (record.HostConfig.Runtime) throw new TsrunError('FAILED_PRECONDITION', `exec is not supported in a container run with --runtime ${record.HostConfig.Runtime}`, { exitCode: 1 });
   const state = await currentState(deps.containers, record.Id);
   if (!state.Running) throw new TsrunError('FAILED_PRECONDITION', `container ${record.Id} is not running`, { exitCode: 1 });
   const security = await containerSecurity(record);

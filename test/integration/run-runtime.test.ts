@@ -40,6 +40,9 @@ if (requiresRoot(t)) {
     t.equal(started.code, 0, started.stderr);
     const id = started.stdout.trim();
     t.match(tsrun(root, ['inspect', '--format', '{{.HostConfig.Runtime}}', id]).stdout, /^runc\n$/, 'recorded as Docker records it');
+    const exec = tsrun(root, ['exec', id, 'true']);
+    t.equal(exec.code, 1, 'exec refused: the recorded pid is the runtime\'s, not the container\'s');
+    t.match(exec.stderr, /exec is not supported in a container run with --runtime runc/);
     t.equal(tsrun(root, ['stop', '-t', '1', id]).code, 0);
     t.equal(tsrun(root, ['rm', id]).code, 0, 'the runtime\'s nested cgroup does not block rm');
     const dirs = await testCgroupDirs();
