@@ -83,8 +83,8 @@ EOF
   TSRUN_ROOT="$work/tsrun" node dist/tsrun.mjs import "$work/rootfs.tar" docker.io/library/busybox:bench >/dev/null
   TSRUN_ROOT="$work/tsrun" node dist/tsrun.mjs save -o "$work/image.tar" docker.io/library/busybox:bench
   $CTR images import "$work/image.tar" >/dev/null
-  n=0
-  ctr_run() { n=$((n + 1)); $CTR run --rm --runc-binary "$1" --runc-root "$work/ctr-$2" --fifo-dir "$work/fifo" docker.io/library/busybox:bench "bench-$2-$n" true; }
+  ctr_seq=0  # not "n": median_ms has a local n, and bash scopes dynamically
+  ctr_run() { ctr_seq=$((ctr_seq + 1)); $CTR run --rm --runc-binary "$1" --runc-root "$work/ctr-$2" --fifo-dir "$work/fifo" docker.io/library/busybox:bench "bench-$2-$ctr_seq" true; }
   echo "ctr run --rm busybox true through containerd $(containerd --version | cut -d' ' -f3) (median of $CTR_RUNS):"
   row "ctr run --rm, runtime tsrun-oci" "$(median_ms "$CTR_RUNS" ctr_run "$OCI" oci)"
   row "ctr run --rm, runtime crun" "$(median_ms "$CTR_RUNS" ctr_run "$(command -v crun)" crun)"
