@@ -3,13 +3,18 @@
  * JSON on stdin; a failing prestart/createRuntime hook fails create, a failing
  * poststart/poststop hook is only logged (OCI runtime spec, "Lifecycle").
  */
-import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { TsrunError } from '../core/errors.js';
 import type { Hook } from '../oci/runtime-spec.js';
 import type { OciState } from './state.js';
 
+/** child_process (and the net module under it) costs ~10 ms to load: only when a hook exists. */
+const childProcess = () => createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+
 export function runHooks(kind: string, hooks: Hook[] | undefined, state: OciState): void {
-  for (const hook of hooks ?? []) {
+  if (!hooks?.length) return;
+  const { spawnSync } = childProcess();
+  for (const hook of hooks) {
     const [argv0, ...rest] = hook.args?.length ? hook.args : [hook.path];
     const r = spawnSync(hook.path, rest, {
       argv0,

@@ -1,6 +1,6 @@
 /** state, list, ps, features: what the runtime prints (runc's formats). */
-import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { TsrunError } from '../core/errors.js';
 import { containerPids } from './lifecycle.js';
 import { OCI_VERSION, ociState, statusOf, type OciState, type StateDir } from './state.js';
@@ -38,6 +38,7 @@ export function psText(dir: StateDir, id: string, format: string | undefined, ps
   const pids = containerPids(dir.read(id));
   if (format === 'json') return JSON.stringify(pids) + '\n';
   if (format && format !== 'table') throw new TsrunError('INVALID_ARGUMENT', `invalid format option "${format}"`);
+  const { spawnSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
   const r = spawnSync('ps', psArgs.length ? psArgs : ['-ef'], { encoding: 'utf8' });
   if (r.status !== 0) throw new TsrunError('INTERNAL', `ps: ${r.error?.message ?? r.stderr.trim()}`);
   const [header, ...lines] = r.stdout.trimEnd().split('\n');
