@@ -427,6 +427,13 @@ Napi::Value CompileSeccomp(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// seccompVersion() -> "2.5.4": the libseccomp that compileSeccomp uses.
+Napi::Value SeccompVersion(const Napi::CallbackInfo& info) {
+  char v[64];
+  tsrun_seccomp_version(v, sizeof v);
+  return Napi::String::New(info.Env(), v);
+}
+
 // attachDeviceFilter(cgroupDir, insns): a BPF_PROG_TYPE_CGROUP_DEVICE program on a cgroup v2 dir.
 Napi::Value AttachDeviceFilter(const Napi::CallbackInfo& info) {
   std::string dir = info[0].As<Napi::String>().Utf8Value();
@@ -464,6 +471,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("openpty", Napi::Function::New(env, OpenPty));
   exports.Set("setWinsize", Napi::Function::New(env, SetWinsize));
   exports.Set("compileSeccomp", Napi::Function::New(env, CompileSeccomp));
+  exports.Set("seccompVersion", Napi::Function::New(env, SeccompVersion));
   exports.Set("attachDeviceFilter", Napi::Function::New(env, AttachDeviceFilter));
   return exports;
 }

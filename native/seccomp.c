@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -93,4 +94,9 @@ int tsrun_seccomp_compile(const struct tsrun_seccomp_profile *p, unsigned char *
   if (rc == 0) rc = export_program(ctx, out, len);
   seccomp_release(ctx);
   return rc;
+}
+
+void tsrun_seccomp_version(char *buf, size_t size) {
+  const struct scmp_version *v = seccomp_version();
+  snprintf(buf, size, "%u.%u.%u", v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
 }

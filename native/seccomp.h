@@ -35,6 +35,9 @@ struct tsrun_seccomp_profile {
  * -errno, with *bad_rule set to the failing rule index (or -1). */
 int tsrun_seccomp_compile(const struct tsrun_seccomp_profile *p, unsigned char **out, size_t *len, int *bad_rule);
 
+/* The libseccomp in use ("2.5.4"): compiled programs are cached under it. */
+void tsrun_seccomp_version(char *buf, size_t size);
+
 #ifdef __cplusplus
 }
 #endif

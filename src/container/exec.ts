@@ -6,9 +6,9 @@
 import { closeSync, openSync, promises as fs, statSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import type { RuntimeSpec } from '../oci/runtime-spec.js';
-import { seccompFilterInput, spawnPlanFor, startProcess } from '../runtime/index.js';
+import { spawnPlanFor, startProcess } from '../runtime/index.js';
 import type { ContainerDeps } from './deps.js';
-import { cgroupProcsOf, withGroupAdd } from './isolation.js';
+import { cgroupProcsOf, compiledSeccomp, withGroupAdd } from './isolation.js';
 import { containerSecurity, type ContainerSecurity } from './security.js';
 import { currentState } from './liveness.js';
 import { mergeEnv } from './process-args.js';
@@ -87,10 +87,10 @@ export async function execInContainer(deps: ContainerDeps, record: ContainerReco
   if (!state.Running) throw new TsrunError('FAILED_PRECONDITION', `container ${record.Id} is not running`, { exitCode: 1 });
   const security = await containerSecurity(record);
   const spec = await execSpec(record, state.Pid, opts, security);
+  const seccomp = security.seccomp && (await compiledSeccomp(deps, security.seccomp));
   const nsFds = NAMESPACES.filter((ns) => ownNamespace(state.Pid, ns)).map((ns) => openSync(`/proc/${state.Pid}/ns/${ns}`, 'r'));
   const pty = opts.tty ? execPty(deps, state.Pid) : undefined;
   const stdin = pty ? pty.slave : opts.interactive ? 0 : openSync('/dev/null', 'r');
-  const seccomp = security.seccomp && deps.sys.compileSeccomp(seccompFilterInput(security.seccomp));
   const plan = spawnPlanFor({ spec, stdio: pty ? [pty.slave, pty.slave, pty.slave] : [stdin, 1, 2], pdeathsig: 9, seccomp });
   // the exec'd process counts against the container's limits: it joins the cgroup before GO
   const joinCgroup = async (pid: number) => { for (const procs of cgroupProcsOf(record)) await fs.writeFile(procs, String(pid)); };

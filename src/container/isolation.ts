@@ -7,7 +7,7 @@ import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
 import type { Image } from '../image/index.js';
 import type { LinuxIdMapping, LinuxResources } from '../oci/runtime-spec.js';
-import { containerCgroupDirs, createCgroup, readCgroupLayout, removeCgroup, seccompFilterInput, type JoinedCgroup } from '../runtime/index.js';
+import { compileSeccompCached, containerCgroupDirs, createCgroup, readCgroupLayout, removeCgroup, seccompFilterInput, type JoinedCgroup } from '../runtime/index.js';
 import type { ContainerDeps } from './deps.js';
 import { containerDevices } from './devices.js';
 import { idmappedLayersWork } from './idmap-probe.js';
@@ -92,6 +92,7 @@ export async function prepareLaunch(deps: ContainerDeps, record: ContainerRecord
   const idMappings = idMapsOf(record);
   const settings = await settingsOf(deps);
   const idmap = idMappings !== undefined && settings.idmappedMounts && (await idmappedLayersWork(deps));
+  const seccomp = security.seccomp && (await compiledSeccomp(deps, security.seccomp));
   return {
     security,
     spec: {
@@ -105,7 +106,7 @@ export async function prepareLaunch(deps: ContainerDeps, record: ContainerRecord
     },
     plan: {
       cgroup,
-      seccomp: security.seccomp && deps.sys.compileSeccomp(seccompFilterInput(security.seccomp)),
+      seccomp,
       idmapLowers: idmap,
     },
     lowers: idMappings && !idmap ? await remappedLowers(deps, image, idMappings) : undefined,
@@ -128,6 +129,11 @@ export async function removeIsolation(deps: ContainerDeps, record: ContainerReco
   if (record.Isolation?.CgroupDirs.length) await removeCgroup(record.Isolation.CgroupDirs);
   const maps = idMapsOf(record);
   if (maps) await removeRemappedLayers(deps, record, maps);
+}
+
+/** The container's filter as BPF, compiled once per profile and libseccomp (ROOT/cache/seccomp). */
+export function compiledSeccomp(deps: ContainerDeps, profile: NonNullable<ContainerSecurity['seccomp']>): Promise<Buffer> {
+  return compileSeccompCached(deps.sys, seccompFilterInput(profile), deps.paths.seccompCacheDir);
 }
 
 function warn(deps: ContainerDeps, message: string): void {

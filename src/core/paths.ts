@@ -16,6 +16,7 @@ import path from 'node:path';
  *   ROOT/build-mounts/<id>/              RUN --mount=type=cache directories
  *   ROOT/tmp/<pid>-<random>              scratch space; removed when its process is gone
  *   ROOT/leases/<pid>-<random>.json      blobs and layers a running pull uses before it names them (GC keeps them)
+ *   ROOT/cache/seccomp/<key>.bpf         compiled seccomp programs (libseccomp takes ~15 ms per start)
  *   ROOT/tsrun.lock                      the store's metadata lock
  */
 export class StorePaths {
@@ -48,6 +49,7 @@ export class StorePaths {
   buildMountDir(id: string): string { return path.join(this.root, 'build-mounts', id); }
   get tmpDir(): string { return path.join(this.root, 'tmp'); }
   get emptyDir(): string { return path.join(this.root, 'empty'); }
+  get seccompCacheDir(): string { return path.join(this.root, 'cache', 'seccomp'); }
 }
 
 export function defaultStoreRoot(env: NodeJS.ProcessEnv): string {

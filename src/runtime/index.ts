@@ -6,4 +6,5 @@ export { MS } from './mount-options.js';
 export { DOCKER_DEFAULT_PROFILE } from './seccomp/docker-default.js';
 export { parseSeccompProfile, resolveSeccompProfile, goArch, kernelAtLeast, type DockerSeccompProfile } from './seccomp/profile.js';
 export { seccompFilterInput } from './seccomp/filter-input.js';
+export { compileSeccompCached } from './seccomp/compiled-cache.js';
 export * from './cgroups/index.js';

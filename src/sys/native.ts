@@ -20,6 +20,7 @@ interface Addon {
   openpty(root?: string): Pty;
   setWinsize(fd: number, cols: number, rows: number): void;
   compileSeccomp(filter: SeccompFilterInput): Buffer;
+  seccompVersion(): string;
   attachDeviceFilter(dir: string, insns: Buffer): void;
   sendFd(path: string, fd: number, name: string): void;
 }
@@ -74,6 +75,7 @@ export function loadNativeSys(): Sys {
     monitorExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-monitor'),
     initExecutable: () => path.join(path.dirname(addonPath()), 'tsrun-init'),
     compileSeccomp: wrapped((filter: SeccompFilterInput) => addon.compileSeccomp(filter)),
+    seccompVersion: () => addon.seccompVersion(),
     attachDeviceFilter: wrapped((dir: string, insns: Buffer) => addon.attachDeviceFilter(dir, insns)),
     waitExit: wrapped((pid: number) => addon.waitpid(pid)),
     flock: wrapped((fd: number, mode: 'shared' | 'exclusive' | 'unlock') => addon.flock(fd, mode)),

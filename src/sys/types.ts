@@ -172,6 +172,8 @@ export interface Sys extends FsOps, MountOps {
   initExecutable(): string;
   /** libseccomp: the filter as a BPF program (struct sock_filter[]). */
   compileSeccomp(filter: SeccompFilterInput): Buffer;
+  /** The libseccomp version compileSeccomp uses ("2.5.4"): part of a compiled program's cache key. */
+  seccompVersion(): string;
   /** Loads a BPF_PROG_TYPE_CGROUP_DEVICE program and attaches it to a cgroup v2 directory. */
   attachDeviceFilter(cgroupDir: string, instructions: Buffer): void;
   /** Resolves when the child exits (a native thread waits for it). */
