@@ -87,7 +87,7 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
   try {
     const lowers = await lowerDirs(deps, image);
     record.Mounts = await resolveMounts({ paths: deps.paths, volumes: deps.volumes, lowers }, opts.mounts, Object.keys(config.Volumes ?? {}));
-    await deps.containers.update(record);
+    // saved with the mounts by setupIsolation (it writes the record under the lock)
     await setupIsolation(deps, record);
   } catch (err) {
     await deps.containers.remove(record.Id);

@@ -29,10 +29,13 @@ export async function rootfsOverlayOptions(deps: ContainerDeps, record: Containe
   return [`lowerdir=${lowers.join(':')}`, `upperdir=${path.join(dir, 'upper')}`, `workdir=${path.join(dir, 'work')}`, 'redirect_dir=off', 'metacopy=off'];
 }
 
-export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, image: Image, consolePath?: string, network?: LaunchNetwork): Promise<SpawnPlan> {
+/**
+ * The network is prepared meanwhile (mostly `ip` in child processes, while this makes the cgroup):
+ * it is needed only for the /etc files and the namespace to join.
+ */
+export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, image: Image, consolePath?: string, networkReady?: Promise<LaunchNetwork>): Promise<SpawnPlan> {
   const dir = deps.paths.containerDir(record.Id);
-  const [passwd, groups] = await imageUserFiles(deps, image);
-  const isolation = await prepareLaunch(deps, record, image);
+  const [[passwd, groups], isolation, network] = await allSettled(imageUserFiles(deps, image), prepareLaunch(deps, record, image), networkReady);
   const user = withGroupAdd(resolveUser(record.Config.User, passwd, groups), record, groups);
   const etcFiles = await writeEtcFiles(dir, record.Config.Hostname, network);
   if (isolation.spec.idMappings) await chownEtcFiles(Object.values(etcFiles), isolation.spec.idMappings);
@@ -69,14 +72,24 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
   });
 }
 
+/** Written at every start before the container sees them, so no fsync: a crash loses nothing a start would not rewrite. */
 async function writeEtcFiles(dir: string, hostname: string, network?: LaunchNetwork) {
   const files = { hostname: path.join(dir, 'hostname'), hosts: path.join(dir, 'hosts'), resolvConf: path.join(dir, 'resolv.conf') };
-  await writeFileAtomic(files.hostname, hostname + '\n');
-  // on a bridge the network layer wrote hosts already and rewrites it in place as peers come and go
-  if (!network || network.hosts !== undefined) await writeFileAtomic(files.hosts, network?.hosts ?? hostsFile(hostname));
   const resolv = network?.resolvConf ?? await fs.readFile('/etc/resolv.conf', 'utf8').catch(() => '');
-  await writeFileAtomic(files.resolvConf, resolv);
+  await Promise.all([
+    writeFileAtomic(files.hostname, hostname + '\n', 0o644, 'rebuilt'),
+    // on a bridge the network layer wrote hosts already and rewrites it in place as peers come and go
+    !network || network.hosts !== undefined ? writeFileAtomic(files.hosts, network?.hosts ?? hostsFile(hostname), 0o644, 'rebuilt') : undefined,
+    writeFileAtomic(files.resolvConf, resolv, 0o644, 'rebuilt'),
+  ]);
   return files;
+}
+
+/** Promise.all that lets every promise finish before throwing the first failure (nothing runs on behind the caller's cleanup). */
+async function allSettled<A, B, C>(a: Promise<A>, b: Promise<B>, c: Promise<C> | undefined): Promise<[A, B, C | undefined]> {
+  const results = await Promise.allSettled([a, b, c]);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [A, B, C | undefined];
 }
 
 /** Chowned copies of the layers replace the image's own (user namespaces without idmapped layers). */

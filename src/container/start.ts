@@ -44,9 +44,10 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
   const autoRemove = record.HostConfig.AutoRemove && !opts.attach;
   const self = [...deps.selfCommand, '--root', deps.paths.root];
   let network: LaunchNetwork | undefined;
+  const networkReady = prepareNetwork(deps, record);
   try {
-    network = await prepareNetwork(deps, record);
-    const plan = await launchPlan(deps, record, image, pty?.path, network);
+    const plan = await launchPlan(deps, record, image, pty?.path, networkReady);
+    network = await networkReady;
     await ensureAttachDir();
     const started = await startMonitored(deps.sys, {
       plan,
@@ -71,6 +72,7 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
     return { pid: started.pid, monitorExit: started.monitorExit, ptyMaster: keepMaster ? pty.master : undefined };
   } catch (err) {
     if (pty) deps.sys.close(pty.slave), deps.sys.close(pty.master);
+    network ??= await networkReady.catch(() => undefined); // settled: launchPlan waited for it
     await network?.abort();
     const exitCode = err instanceof TsrunError && err.exitCode !== undefined ? err.exitCode : 125;
     await deps.containers.setState(record.Id, {

@@ -142,12 +142,13 @@ export class ContainerStore {
       const record: ContainerRecord = { ...fields, Id: id ?? newContainerId(), Name: chosen, Created: new Date().toISOString() };
       const dir = this.paths.containerDir(record.Id);
       for (const sub of ['upper', 'work', 'merged']) await fs.mkdir(`${dir}/${sub}`, { recursive: true, mode: 0o755 });
-      await writeJsonAtomic(this.paths.containerFile(record.Id, 'state.json'), NEW_STATE);
+      // no state.json yet: a missing one reads as "created" (state() below)
       await writeJsonAtomic(this.paths.containerFile(record.Id, 'config.json'), record);
       return record;
     });
   }
 
+  /** "created" until something started it (create writes no state.json). */
   async state(id: string): Promise<ContainerState> {
     return (await readJsonIfExists<ContainerState>(this.paths.containerFile(id, 'state.json'))) ?? NEW_STATE;
   }

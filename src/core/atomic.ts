@@ -7,13 +7,20 @@ export function tempPathFor(target: string): string {
   return path.join(path.dirname(target), `.tmp-${process.pid}-${randomBytes(6).toString('hex')}-${path.basename(target)}`);
 }
 
+/**
+ * How much a write must survive: 'durable' (tmp -> fsync -> rename -> fsync dir) for records that
+ * outlive a reboot; 'rebuilt' (tmp -> rename) for files rewritten before every use, or naming only
+ * what a reboot ends: a process crash still leaves the old file or the new one, never half.
+ */
+export type Durability = 'durable' | 'rebuilt';
+
 /** tmp -> fsync -> rename -> fsync dir: readers see the old file or the new one, never half. */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Uint8Array, mode = 0o644, durability: Durability = 'durable'): Promise<void> {
   const tmp = tempPathFor(target);
   const fh = await fs.open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    if (durability === 'durable') await fh.sync();
   } finally {
     await fh.close();
   }
@@ -23,11 +30,11 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     await fs.rm(tmp, { force: true });
     throw err;
   }
-  await syncDir(path.dirname(target));
+  if (durability === 'durable') await syncDir(path.dirname(target));
 }
 
-export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
-  await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n');
+export async function writeJsonAtomic(target: string, value: unknown, durability: Durability = 'durable'): Promise<void> {
+  await writeFileAtomic(target, JSON.stringify(value, null, 2) + '\n', 0o644, durability);
 }
 
 export async function syncDir(dir: string): Promise<void> {

@@ -6,7 +6,7 @@
  * names exist: a crash at any point leaves an entry the next sweep undoes.
  */
 import { promises as fs } from 'node:fs';
-import { readJsonIfExists, writeJsonAtomic } from '../core/atomic.js';
+import { writeJsonAtomic } from '../core/atomic.js';
 import { TsrunError } from '../core/errors.js';
 import { FileLock, type Flock } from '../core/lock.js';
 import { formatIPv4, isHostAddress, parseCidr, parseIPv4 } from './cidr.js';
@@ -40,10 +40,13 @@ export interface Lease {
   firewall?: 'iptables' | 'nftables';
 }
 
+export type Umount = (target: string, flags: number) => void;
+
 export class LeaseTable {
   private readonly lock: FileLock;
 
-  constructor(flock: Flock) {
+  /** `umount`: sys.umount, to drop a namespace without an `ip` process (else `ip netns del`). */
+  constructor(flock: Flock, readonly umount?: Umount) {
     this.lock = new FileLock(LEASES_LOCK, flock);
   }
 
@@ -51,19 +54,37 @@ export class LeaseTable {
   async with<T>(fn: (leases: Lease[]) => Promise<T>): Promise<T> {
     await fs.mkdir(NET_RUN_DIR, { recursive: true, mode: 0o700 });
     return this.lock.with('exclusive', async () => {
-      const leases = (await readJsonIfExists<Lease[]>(LEASES_FILE)) ?? [];
+      const leases = await readLeases();
       const before = JSON.stringify(leases);
       try {
         return await fn(leases);
       } finally {
-        if (JSON.stringify(leases) !== before) await writeJsonAtomic(LEASES_FILE, leases);
+        if (JSON.stringify(leases) !== before) await writeJsonAtomic(LEASES_FILE, leases, 'rebuilt');
       }
     });
   }
 
   /** A snapshot without the lock (ps, port, inspect): the file is replaced atomically. */
   async read(): Promise<Lease[]> {
-    return (await readJsonIfExists<Lease[]>(LEASES_FILE)) ?? [];
+    return readLeases();
+  }
+}
+
+/**
+ * The table is written without fsync: everything a lease names (namespaces, veths, rules, the
+ * holders) ends with the boot, and within one boot a rename shows the old table or the new one.
+ * So a file that does not parse can only be what a power loss left of a past boot: it names nothing.
+ */
+async function readLeases(): Promise<Lease[]> {
+  const text = await fs.readFile(LEASES_FILE, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return '[]';
+    throw err;
+  });
+  try {
+    const leases = JSON.parse(text) as unknown;
+    return Array.isArray(leases) ? (leases as Lease[]) : [];
+  } catch {
+    return [];
   }
 }
 

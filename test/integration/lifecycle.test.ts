@@ -188,8 +188,8 @@ if (requiresRoot(t)) {
   t.test('after a reboot (no monitor, a stale pid in state.json) the container shows as exited', async (t) => {
     const id = tsrun(root, ['create', 'busybox', 'true']).stdout.trim();
     const file = path.join(root, 'containers', id, 'state.json');
-    // what a crash leaves: "running", with a pid that no longer belongs to a monitor
-    writeFileSync(file, JSON.stringify({ ...state(id), Status: 'running', Running: true, Pid: 1, MonitorPid: process.pid, MonitorStartTime: 1 }));
+    // what a crash leaves: "running", with a pid that no longer belongs to a monitor (create writes no state.json)
+    writeFileSync(file, JSON.stringify({ Status: 'running', Running: true, Pid: 1, ExitCode: 0, StartedAt: new Date().toISOString(), FinishedAt: '', MonitorPid: process.pid, MonitorStartTime: 1 }));
     t.match(tsrun(root, ['ps', '-a', '-f', `id=${id}`]).stdout, /Exited \(137\)/);
     t.equal(state(id).Running, false, 'the state was corrected');
     t.equal(tsrun(root, ['rm', id]).code, 0);
