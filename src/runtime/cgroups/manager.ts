@@ -3,8 +3,12 @@
  * child joins it itself right after GO), removed after it. v1/hybrid: one
  * directory per hierarchy, device rules in the devices controller; v2: one
  * directory, controllers enabled down the tree, an eBPF device filter.
+ *
+ * cgroupfs lives in memory and answers at once: its files are read and written
+ * synchronously (a start touches ~40 of them; through the thread pool each
+ * costs a round trip).
  */
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 import path from 'node:path';
 import { isErrno, TsrunError } from '../../core/errors.js';
 import type { LinuxResources } from '../../oci/runtime-spec.js';
@@ -32,64 +36,82 @@ export interface JoinedCgroup {
   oomFile?: string;
 }
 
-const exists = (p: string) => fs.access(p).then(() => true, () => false);
+const exists = (p: string) => fs.existsSync(p);
+
+const read = (file: string) => fs.readFileSync(file, 'utf8');
+
+function readOr(file: string, fallback: string): string {
+  try {
+    return read(file);
+  } catch {
+    return fallback;
+  }
+}
 
 /** Writes a cgroup file, naming it in the error. */
-async function write(file: string, value: string): Promise<void> {
+function write(file: string, value: string): void {
   try {
-    await fs.writeFile(file, value);
+    fs.writeFileSync(file, value);
   } catch (err) {
     throw new TsrunError('INTERNAL', `cgroup: writing "${value}" to ${file}: ${(err as Error).message}`, { cause: err });
   }
 }
 
 /** mkdir -p; in the v1 cpuset hierarchy each new level gets its parent's cpus and mems, or no task could join. */
-async function makeDir(h: CgroupHierarchy, dir: string): Promise<void> {
+function makeDir(h: CgroupHierarchy, dir: string): void {
   const missing: string[] = [];
-  for (let d = dir; d.startsWith(h.mountPoint + '/') && !(await exists(d)); d = path.dirname(d)) missing.unshift(d);
+  for (let d = dir; d.startsWith(h.mountPoint + '/') && !exists(d); d = path.dirname(d)) missing.unshift(d);
   for (const d of missing) {
-    await fs.mkdir(d).catch((err) => { if (!isErrno(err, 'EEXIST')) throw err; });
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if (!isErrno(err, 'EEXIST')) throw err;
+    }
     if (h.version !== 1 || !h.controllers.includes('cpuset')) continue;
     for (const file of ['cpuset.cpus', 'cpuset.mems']) {
-      const own = (await fs.readFile(path.join(d, file), 'utf8')).trim();
-      if (!own) await write(path.join(d, file), await fs.readFile(path.join(path.dirname(d), file), 'utf8'));
+      const own = read(path.join(d, file)).trim();
+      if (!own) write(path.join(d, file), read(path.join(path.dirname(d), file)));
     }
   }
 }
 
 /** v2: a controller works in a cgroup only when every ancestor lists it in cgroup.subtree_control. */
-async function enableControllers(h: CgroupHierarchy, dir: string, wanted: string[]): Promise<string[]> {
-  let available = (await fs.readFile(path.join(h.mountPoint, 'cgroup.controllers'), 'utf8')).trim().split(/\s+/);
+function enableControllers(h: CgroupHierarchy, dir: string, wanted: string[]): string[] {
+  let available = read(path.join(h.mountPoint, 'cgroup.controllers')).trim().split(/\s+/);
   const chain: string[] = [];
   for (let d = path.dirname(dir); d.startsWith(h.mountPoint); d = path.dirname(d)) chain.unshift(d);
   for (const d of chain) {
-    const here = (await fs.readFile(path.join(d, 'cgroup.controllers'), 'utf8')).trim().split(/\s+/);
+    const here = read(path.join(d, 'cgroup.controllers')).trim().split(/\s+/);
     available = available.filter((c) => here.includes(c) && wanted.includes(c));
     // EBUSY: processes sit in d (the "no internal processes" rule); that controller then stays off below
-    for (const c of available) await fs.writeFile(path.join(d, 'cgroup.subtree_control'), `+${c}`).catch(() => undefined);
-    const enabled = (await fs.readFile(path.join(d, 'cgroup.subtree_control'), 'utf8')).trim().split(/\s+/);
+    for (const c of available) {
+      try {
+        fs.writeFileSync(path.join(d, 'cgroup.subtree_control'), `+${c}`);
+      } catch { /* see above */ }
+    }
+    const enabled = read(path.join(d, 'cgroup.subtree_control')).trim().split(/\s+/);
     available = available.filter((c) => enabled.includes(c));
   }
   return available;
 }
 
-async function applyWrites(writes: CgroupWrite[], dirFor: (controller: string) => string | undefined, warn: (m: string) => void): Promise<void> {
+function applyWrites(writes: CgroupWrite[], dirFor: (controller: string) => string | undefined, warn: (m: string) => void): void {
   for (const w of writes) {
     const dir = dirFor(w.controller);
     const file = dir && path.join(dir, w.file);
-    if (!file || !(await exists(file))) {
+    if (!file || !exists(file)) {
       warn(w.file.includes('swap') || w.file.includes('memsw')
         ? 'Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.'
         : `Your kernel does not support the ${w.controller} controller or the cgroup is not mounted. Limitation discarded (${w.file}).`);
       continue;
     }
-    await write(file, w.value);
+    write(file, w.value);
   }
 }
 
-async function v1Devices(dir: string, setup: CgroupSetup): Promise<void> {
+function v1Devices(dir: string, setup: CgroupSetup): void {
   const rules = setup.resources.devices ?? [];
-  for (const rule of rules) await write(path.join(dir, rule.allow ? 'devices.allow' : 'devices.deny'), v1DeviceLine(rule));
+  for (const rule of rules) write(path.join(dir, rule.allow ? 'devices.allow' : 'devices.deny'), v1DeviceLine(rule));
 }
 
 export async function createCgroup(setup: CgroupSetup): Promise<JoinedCgroup> {
@@ -99,23 +121,25 @@ export async function createCgroup(setup: CgroupSetup): Promise<JoinedCgroup> {
   for (const dir of dirs) {
     const h = hierarchyOf(layout, dir);
     if (!h) throw new TsrunError('INTERNAL', `cgroup: ${dir} is in no cgroup hierarchy`);
-    await fs.rmdir(dir).catch(() => undefined); // an empty leftover of a dead monitor: start clean
-    await makeDir(h, dir);
+    try {
+      fs.rmdirSync(dir); // an empty leftover of a dead monitor: start clean
+    } catch { /* none, or busy */ }
+    makeDir(h, dir);
     if (h.version === 2) {
       unified = dir;
-      if (layout.mode === 'v2') for (const c of await enableControllers(h, dir, ['cpu', 'memory', 'pids', 'io', 'cpuset'])) byController.set(c, dir);
+      if (layout.mode === 'v2') for (const c of enableControllers(h, dir, ['cpu', 'memory', 'pids', 'io', 'cpuset'])) byController.set(c, dir);
     } else {
       for (const c of h.controllers) byController.set(c, dir);
     }
   }
   if (layout.mode === 'v2') {
-    await applyWrites(v2Writes(resources), (c) => byController.get(c), setup.warn);
+    applyWrites(v2Writes(resources), (c) => byController.get(c), setup.warn);
   } else {
-    const memsw = byController.has('memory') && (await exists(path.join(byController.get('memory')!, 'memory.memsw.limit_in_bytes')));
-    await applyWrites(v1Writes(resources, memsw), (c) => byController.get(c), setup.warn);
+    const memsw = byController.has('memory') && exists(path.join(byController.get('memory')!, 'memory.memsw.limit_in_bytes'));
+    applyWrites(v1Writes(resources, memsw), (c) => byController.get(c), setup.warn);
     if (resources.memory?.swap !== undefined && !memsw) setup.warn('Your kernel does not support swap limit capabilities or the cgroup is not mounted. Memory limited without swap.');
     const devices = byController.get('devices');
-    if (devices) await v1Devices(devices, setup);
+    if (devices) v1Devices(devices, setup);
   }
   // v2 has no devices controller: an eBPF filter (on hybrid hosts too, beside the v1 one)
   const rules = resources.devices ?? [];
@@ -139,12 +163,12 @@ export async function removeCgroup(dirs: readonly string[]): Promise<void> {
   for (const dir of [...(await Promise.all(dirs.map(childDirs))).flat(), ...dirs]) {
     for (let attempt = 0; ; attempt++) {
       try {
-        await fs.rmdir(dir);
+        fs.rmdirSync(dir);
         break;
       } catch (err) {
         if (isErrno(err, 'ENOENT')) break;
         if (!isErrno(err, 'EBUSY') || attempt >= 50) throw new TsrunError('INTERNAL', `cgroup: removing ${dir}: ${(err as Error).message}`, { cause: err });
-        const pids = (await fs.readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+        const pids = readOr(path.join(dir, 'cgroup.procs'), '').split('\n').filter(Boolean);
         for (const pid of pids) {
           try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
         }
