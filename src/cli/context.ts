@@ -33,7 +33,7 @@ export async function createContext(root: string): Promise<Context> {
   const selfCommand = [process.execPath, process.argv[1]];
   const networkConfig = () => networkConfigFrom(process.env);
   // what a killed monitor or tsrun left: its rules, veth and namespace go at the next command
-  await sweep(new LeaseTable(sys.flock)).catch(() => undefined); // a failing sweep is retried (and reported) by the next attach
+  await sweep(new LeaseTable(sys.flock, sys.umount)).catch(() => undefined); // a failing sweep is retried (and reported) by the next attach
   let isolation: ReturnType<typeof loadIsolationSettings> | undefined;
   const isolationSettings = () => (isolation ??= loadIsolationSettings(process.env));
   return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand, networkConfig, isolationSettings,

@@ -8,7 +8,8 @@ import type { ContainerRecord } from './store.js';
 import { TerminalInput } from './terminal-input.js';
 import type { TerminalIo } from './terminal.js';
 
-export async function startAttached(deps: ContainerDeps, record: ContainerRecord, io: TerminalIo, interactive: boolean): Promise<number> {
+/** `releasedBy`: the caller releases the network itself (`run --rm`: together with the removal). */
+export async function startAttached(deps: ContainerDeps, record: ContainerRecord, io: TerminalIo, interactive: boolean, releasedBy: 'caller' | 'self' = 'self'): Promise<number> {
   const signals = new SignalForwarder().attach(); // before start: a Ctrl-C while starting is held, then passed on
   try {
     const started = await startContainer(deps, record, { attach: true, stdinFd: interactive ? 0 : undefined });
@@ -17,7 +18,7 @@ export async function startAttached(deps: ContainerDeps, record: ContainerRecord
     terminal?.start();
     signals.started(started.pid);
     await started.monitorExit;
-    await releaseNetwork(deps, record.Id);
+    if (releasedBy === 'self') await releaseNetwork(deps, record.Id);
     terminal?.finish();
     return (await deps.containers.state(record.Id)).ExitCode;
   } finally {

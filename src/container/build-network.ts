@@ -23,7 +23,7 @@ export interface StepNetwork {
 
 export async function attachStepNetwork(deps: { sys: Sys; networkConfig?: () => Promise<NetworkConfig> }, id: string): Promise<StepNetwork> {
   const config = deps.networkConfig ? await deps.networkConfig() : DEFAULT_NETWORK_CONFIG;
-  const table = new LeaseTable(deps.sys.flock);
+  const table = new LeaseTable(deps.sys.flock, deps.sys.umount);
   const attached = await attach(table, { id, network: defaultBridge(config), ports: [], selfNames: [id], names: [id], endpoint: id, firewall: config.firewallBackend });
   attached.close();
   return {

@@ -77,6 +77,11 @@ export async function stopContainer(deps: ContainerDeps, record: ContainerRecord
   await releaseNetwork(deps, record.Id); // the monitor's exit command does it too; whoever comes first
 }
 
+/** Waits for all, then throws the first failure. */
+async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(work)) if (r.status === 'rejected') throw r.reason;
+}
+
 /** Removes the record, the upper dir and (with `volumes`) its anonymous volumes. */
 export async function removeContainer(deps: ContainerDeps, record: ContainerRecord, opts: { force: boolean; volumes: boolean }): Promise<void> {
   const state = await currentState(deps.containers, record.Id);
@@ -88,10 +93,14 @@ export async function removeContainer(deps: ContainerDeps, record: ContainerReco
     signalPid(state.Pid, 9);
     await waitForExit(deps, record.Id); // its mounts live in its mount namespace: gone with it
   }
-  await releaseNetwork(deps, record.Id);
-  await removeIsolation(deps, record);
-  await fs.rm(attachSocketPath(record.Id), { force: true }); // left behind by a monitor killed with SIGKILL
-  await deps.containers.remove(record.Id);
+  // independent, and the network mostly waits on the kernel (deleting a veth takes ~30 ms): at once.
+  // A release that fails leaves a lease whose holder is dead: the next command's sweep retries it.
+  await settleAll([
+    releaseNetwork(deps, record.Id),
+    removeIsolation(deps, record),
+    fs.rm(attachSocketPath(record.Id), { force: true }), // left behind by a monitor killed with SIGKILL
+    deps.containers.remove(record.Id),
+  ]);
   if (!opts.volumes) return;
   for (const m of record.Mounts ?? []) {
     if (m.Type === 'volume' && m.Anonymous && m.Name) await deps.volumes.remove(m.Name);

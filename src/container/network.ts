@@ -43,7 +43,7 @@ export async function networkStore(deps: ContainerDeps): Promise<NetworkStore> {
   return new NetworkStore(deps.paths.networksDir, deps.lock, await networkConfig(deps));
 }
 
-export const leaseTable = (deps: ContainerDeps) => new LeaseTable(deps.sys.flock);
+export const leaseTable = (deps: ContainerDeps) => new LeaseTable(deps.sys.flock, deps.sys.umount);
 
 const conflict = (what: string) => new TsrunError('INVALID_ARGUMENT', `conflicting options: ${what}`);
 

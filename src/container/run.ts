@@ -26,7 +26,7 @@ export async function runContainer(deps: ContainerDeps, opts: RunOptions, io: Te
     return { id: record.Id };
   }
   try {
-    return { id: record.Id, exitCode: await startAttached(deps, record, io, opts.interactive) };
+    return { id: record.Id, exitCode: await startAttached(deps, record, io, opts.interactive, opts.rm ? 'caller' : 'self') };
   } finally {
     if (opts.rm) await removeContainer(deps, record, { force: true, volumes: true });
   }

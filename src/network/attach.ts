@@ -61,23 +61,23 @@ async function refreshHosts(leases: Lease[], bridge: string | undefined): Promis
   }
 }
 
-async function teardown(lease: Lease): Promise<void> {
+async function teardown(table: LeaseTable, lease: Lease): Promise<void> {
   if (lease.ports.length > 0) await firewallNamed(lease.firewall ?? 'iptables').remove({ containers: [lease.id] });
-  await destroyEndpoint(lease.id, lease.veth);
+  await destroyEndpoint(lease.id, lease.veth, table.umount);
 }
 
 /** Tears down leases whose holder is gone (a crashed tsrun, a killed monitor, an exited container). */
-async function sweepLocked(leases: Lease[]): Promise<void> {
+async function sweepLocked(table: LeaseTable, leases: Lease[]): Promise<void> {
   const stale = leases.filter(isStale);
   for (const lease of stale) {
-    await teardown(lease);
+    await teardown(table, lease);
     leases.splice(leases.indexOf(lease), 1);
   }
   for (const bridge of new Set(stale.map((l) => l.bridge))) await refreshHosts(leases, bridge);
 }
 
 export async function sweep(table: LeaseTable): Promise<void> {
-  if ((await table.read()).some(isStale)) await table.with(sweepLocked);
+  if ((await table.read()).some(isStale)) await table.with((leases) => sweepLocked(table, leases));
 }
 
 export async function attach(table: LeaseTable, req: AttachRequest): Promise<Attachment> {
@@ -88,7 +88,7 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
   let lease: Lease | undefined;
   try {
     lease = await table.with(async (leases) => {
-      await sweepLocked(leases);
+      await sweepLocked(table, leases);
       const l: Lease = {
         id: req.id, names: req.names, selfNames: req.selfNames, network: req.network.Name, networkId: req.network.Id,
         netns: netnsPath(req.id), ports: held.map((h) => h.mapping), hostsFile: req.hostsFile,
@@ -96,7 +96,7 @@ export async function attach(table: LeaseTable, req: AttachRequest): Promise<Att
       };
       const old = leases.findIndex((x) => x.id === req.id);
       if (old >= 0) { // this container's own leftover (a start that died half-way)
-        await teardown(leases[old]);
+        await teardown(table, leases[old]);
         leases.splice(old, 1);
       }
       if (isBridge(req.network)) {
@@ -150,7 +150,7 @@ export async function detach(table: LeaseTable, id: string, heldBy?: number): Pr
     const i = leases.findIndex(mine);
     if (i < 0) return;
     const [lease] = leases.splice(i, 1);
-    await teardown(lease);
+    await teardown(table, lease);
     await refreshHosts(leases, lease.bridge);
   });
 }

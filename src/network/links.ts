@@ -4,11 +4,12 @@
  * outlives no one and shows in `ip netns ls`), a bridge per network, and a
  * veth pair per container with its host end on the bridge and `eth0` inside.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { TsrunError } from '../core/errors.js';
 import { formatCidr, overlaps, parseCidr } from './cidr.js';
 import { ipBatch, runCommand } from './host-command.js';
-import { netnsName } from './host-paths.js';
+import { netnsName, netnsPath } from './host-paths.js';
+import type { Umount } from './leases.js';
 import { hostRoutes } from './routes.js';
 
 export interface BridgeSpec {
@@ -70,8 +71,31 @@ export async function createEndpoint(e: EndpointSpec): Promise<void> {
   ], ns);
 }
 
-/** Deletes the veth (its peer goes with it) and the namespace, in one process; whatever is already gone is fine. */
-export async function destroyEndpoint(id: string, veth?: string): Promise<void> {
-  const commands = [...(veth && existsSync(`/sys/class/net/${veth}`) ? [`link del ${veth}`] : []), `netns del ${netnsName(id)}`];
-  await runCommand('ip', ['-force', '-batch', '-'], commands.join('\n') + '\n');
+const MNT_DETACH = 2;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Drops the namespace (what `ip netns del` does: a lazy unmount of its file, then unlink), and with
+ * it the veth: once nothing holds the namespace the kernel destroys it, eth0 and so the pair, some
+ * ms later; `ip link del` would wait ~30 ms for RCU instead. The veth is waited for (the lease, and
+ * so the address and MAC, must not be handed out while the old pair is on the bridge) and deleted
+ * when it outlives the wait (another container shares the namespace). Whatever is gone is fine.
+ */
+export async function destroyEndpoint(id: string, veth?: string, umount?: Umount): Promise<void> {
+  const ns = netnsPath(id);
+  if (!umount) {
+    const commands = [...(veth && existsSync(`/sys/class/net/${veth}`) ? [`link del ${veth}`] : []), `netns del ${netnsName(id)}`];
+    await runCommand('ip', ['-force', '-batch', '-'], commands.join('\n') + '\n');
+    return;
+  }
+  if (existsSync(ns)) {
+    try {
+      umount(ns, MNT_DETACH);
+    } catch { /* not mounted (a half-made namespace): the file alone goes */ }
+    rmSync(ns, { force: true });
+  }
+  if (!veth) return;
+  const link = `/sys/class/net/${veth}`;
+  for (let waited = 0; existsSync(link) && waited < 200; waited += 2) await sleep(2);
+  if (existsSync(link)) await runCommand('ip', ['link', 'del', veth]);
 }
