@@ -1,20 +1,36 @@
-// Bundles the CLI into one file (dist/tsrun.mjs): Node 20's ESM loader pays per
-// module, and start-up time is most of a short `tsrun run`.
+// Bundles the CLI into one file (dist/tsrun.cjs) and puts the launcher beside it (dist/tsrun.mjs, the
+// bin): Node 20's ESM loader pays per module, and start-up is most of a short `tsrun run`. The bundle
+// is a classic script so the launcher can run it with a V8 code cache (scripts/launcher.mjs).
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, rmSync } from 'node:fs';
 
 const common = {
   bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   legalComments: 'none',
-  // bundled CommonJS dependencies (commander) call require()
-  banner: { js: "import { createRequire as __tsrunRequire } from 'node:module'; const require = __tsrunRequire(import.meta.url);" },
   logLevel: 'warning',
 };
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tsrun.mjs' });
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/tsrun.cjs',
+  format: 'cjs',
+  // import() of node built-ins becomes require(): a vm.Script has no module loader for import()
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__tsrunModuleUrl' },
+  banner: { js: "const __tsrunModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+copyFileSync('scripts/launcher.mjs', 'dist/tsrun.mjs');
 chmodSync('dist/tsrun.mjs', 0o755);
+rmSync('dist/.v8-cache', { recursive: true, force: true }); // made by the first runs of this build
 // The OCI runtime is its own small bundle: containerd starts it for every step of every container.
-await build({ ...common, entryPoints: ['src/oci-runtime/main.ts'], outfile: 'dist/tsrun-oci.mjs' });
+await build({
+  ...common,
+  entryPoints: ['src/oci-runtime/main.ts'],
+  outfile: 'dist/tsrun-oci.mjs',
+  format: 'esm',
+  // bundled CommonJS dependencies (commander) call require()
+  banner: { js: "import { createRequire as __tsrunRequire } from 'node:module'; const require = __tsrunRequire(import.meta.url);" },
+});
 chmodSync('dist/tsrun-oci.mjs', 0o755);
