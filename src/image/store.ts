@@ -48,28 +48,29 @@ export class ImageStore {
 
   /** Every image once, with all its names. */
   async list(): Promise<Image[]> {
-    const byDigest = new Map<string, string[]>();
-    for (const d of (await this.readIndex()).manifests) {
-      const names = byDigest.get(d.digest) ?? [];
-      const name = d.annotations?.[CONTAINERD_NAME] ?? d.annotations?.[REF_NAME];
-      if (name) names.push(name);
-      byDigest.set(d.digest, names);
-    }
     const images: Image[] = [];
-    for (const [digest, names] of byDigest) images.push(await this.load(digest, names));
+    for (const [digest, names] of namesByDigest(await this.readIndex())) images.push(await this.load(digest, names));
     return images;
   }
 
-  /** By name (`busybox`, `busybox:1`), `name@digest`, full or short image ID, or manifest digest. */
+  /**
+   * By name (`busybox`, `busybox:1`), `name@digest`, full or short image ID, or manifest digest.
+   * Only the image found is loaded: names and manifest digests are in index.json, and an image ID
+   * (its config's digest) is in each manifest, so no config is read to find one.
+   */
   async resolve(ref: string): Promise<Image | undefined> {
-    const images = await this.list();
+    const byDigest = namesByDigest(await this.readIndex());
+    const found = (digest: string | undefined) => (digest === undefined ? undefined : this.load(digest, byDigest.get(digest)));
     const id = ref.startsWith('sha256:') ? ref : /^[a-f0-9]{4,64}$/.test(ref) ? 'sha256:' + ref : undefined;
     if (id) {
-      const hits = images.filter((i) => i.id.startsWith(id) || i.manifestDigest === id);
-      if (hits.length > 1 && !images.some((i) => i.id === id)) {
+      if (byDigest.has(id)) return found(id); // a whole manifest digest (no image ID can equal it)
+      const digests = [...byDigest.keys()];
+      const configs = await Promise.all(digests.map(async (d) => (await this.content.readJson<Manifest>(d)).config.digest));
+      const hits = digests.filter((d, i) => configs[i].startsWith(id));
+      if (hits.length > 1 && !configs.includes(id)) {
         throw new TsrunError('INVALID_ARGUMENT', `image ID prefix ${ref} is ambiguous`);
       }
-      if (hits.length) return hits.find((i) => i.id === id) ?? hits[0];
+      if (hits.length) return found(hits.find((d) => configs[digests.indexOf(d)] === id) ?? hits[0]);
     }
     let name: string;
     try {
@@ -77,16 +78,15 @@ export class ImageStore {
     } catch {
       return undefined;
     }
+    const named = (test: (names: string[]) => boolean) => [...byDigest].find(([, names]) => test(names))?.[0];
     const at = name.indexOf('@');
     if (at >= 0) {
-      const named = images.find((i) => i.names.includes(name)); // a repo digest recorded by pull or push
-      if (named) return named;
-      const digest = name.slice(at + 1);
-      const repo = name.slice(0, at);
-      return images.find((i) => i.manifestDigest === digest && i.names.some((n) => n.startsWith(repo + ':') || n.startsWith(repo + '@')))
-        ?? images.find((i) => i.manifestDigest === digest);
+      const recorded = named((names) => names.includes(name)); // a repo digest recorded by pull or push
+      if (recorded) return found(recorded);
+      const digest = name.slice(at + 1); // this manifest, under any name (or none)
+      return byDigest.has(digest) ? found(digest) : undefined;
     }
-    return images.find((i) => i.names.includes(name));
+    return found(named((names) => names.includes(name)));
   }
 
   async require(ref: string): Promise<Image> {
@@ -135,6 +135,18 @@ export class ImageStore {
     const index = await this.readIndex();
     await this.writeIndex({ ...index, manifests: index.manifests.filter((d) => d.digest !== manifestDigest) });
   }
+}
+
+/** Manifest digest -> its names, in index order (a dangling image has none). */
+function namesByDigest(index: Index): Map<string, string[]> {
+  const byDigest = new Map<string, string[]>();
+  for (const d of index.manifests) {
+    const names = byDigest.get(d.digest) ?? [];
+    const name = nameOf(d);
+    if (name) names.push(name);
+    byDigest.set(d.digest, names);
+  }
+  return byDigest;
 }
 
 function nameOf(d: Descriptor): string | undefined {
