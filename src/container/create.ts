@@ -45,6 +45,11 @@ export async function imageUserFiles(deps: ContainerDeps, image: Image): Promise
 }
 
 export async function createContainer(deps: ContainerDeps, opts: CreateOptions): Promise<ContainerRecord> {
+  return (await createContainerFrom(deps, opts)).record;
+}
+
+/** createContainer, also giving the image it resolved (run starts at once: no second lookup). */
+export async function createContainerFrom(deps: ContainerDeps, opts: CreateOptions): Promise<{ record: ContainerRecord; image: Image }> {
   const image = await resolveImage(deps, opts.image);
   const config = image.config.config ?? {};
   const args = commandLine(config, opts);
@@ -93,5 +98,5 @@ export async function createContainer(deps: ContainerDeps, opts: CreateOptions):
     await deps.containers.remove(record.Id);
     throw err;
   }
-  return record;
+  return { record, image };
 }

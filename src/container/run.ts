@@ -1,6 +1,6 @@
 /** `tsrun run` = create + start; in the foreground also attach, wait, and (with --rm) remove. */
 import { startAttached } from './attach.js';
-import { createContainer, type CreateOptions } from './create.js';
+import { createContainerFrom, type CreateOptions } from './create.js';
 import type { ContainerDeps } from './deps.js';
 import { removeContainer } from './lifecycle.js';
 import { startContainer } from './start.js';
@@ -20,13 +20,13 @@ export interface RunResult {
 }
 
 export async function runContainer(deps: ContainerDeps, opts: RunOptions, io: TerminalIo): Promise<RunResult> {
-  const record = await createContainer(deps, opts);
+  const { record, image } = await createContainerFrom(deps, opts);
   if (opts.detach) {
-    await startContainer(deps, record);
+    await startContainer(deps, record, { image });
     return { id: record.Id };
   }
   try {
-    return { id: record.Id, exitCode: await startAttached(deps, record, io, opts.interactive, opts.rm ? 'caller' : 'self') };
+    return { id: record.Id, exitCode: await startAttached(deps, record, io, { interactive: opts.interactive, releasedBy: opts.rm ? 'caller' : 'self', image }) };
   } finally {
     if (opts.rm) await removeContainer(deps, record, { force: true, volumes: true });
   }

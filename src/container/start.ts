@@ -1,6 +1,7 @@
 /** `tsrun start`: a created or exited container runs again under a new monitor. */
 import { FileLock } from '../core/lock.js';
 import { TsrunError } from '../core/errors.js';
+import type { Image } from '../image/index.js';
 import { ensureUnpacked } from '../image/unpack.js';
 import { startMonitored } from '../runtime/index.js';
 import type { Pty } from '../sys/index.js';
@@ -16,6 +17,8 @@ export interface StartOptions {
   attach?: boolean;
   /** With attach and -i: our stdin becomes the container's (a pipe or file is passed as is). */
   stdinFd?: number;
+  /** The record's image, when the caller has it already (run: create just resolved and unpacked it). */
+  image?: Image;
 }
 
 export interface StartedContainer {
@@ -36,9 +39,9 @@ export async function startContainer(deps: ContainerDeps, record: ContainerRecor
 }
 
 async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartOptions): Promise<StartedContainer> {
-  const image = await deps.images.resolve(record.ImageID);
+  const image = opts.image?.id === record.ImageID ? opts.image : await deps.images.resolve(record.ImageID);
   if (!image) throw new TsrunError('NOT_FOUND', `No such image: ${record.ImageID}`);
-  await ensureUnpacked(deps, image);
+  if (image !== opts.image) await ensureUnpacked(deps, image);
   const pty: Pty | undefined = record.Config.Tty ? deps.sys.openPty() : undefined;
   const file = (name: string) => deps.paths.containerFile(record.Id, name);
   const autoRemove = record.HostConfig.AutoRemove && !opts.attach;

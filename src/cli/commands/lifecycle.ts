@@ -19,7 +19,7 @@ export async function start(ctx: Context, refs: string[], opts: { attach?: boole
   if (opts.attach || opts.interactive) {
     if (refs.length > 1) throw new TsrunError('INVALID_ARGUMENT', 'you cannot start and attach multiple containers at once', { exitCode: 1 });
     const record = await ctx.containers.require(refs[0]);
-    return startAttached(ctx, record, { stdin: process.stdin, stdout: process.stdout }, opts.interactive === true && record.Config.OpenStdin);
+    return startAttached(ctx, record, { stdin: process.stdin, stdout: process.stdout }, { interactive: opts.interactive === true && record.Config.OpenStdin });
   }
   await forEach(refs, out, async (ref) => { await startContainer(ctx, await ctx.containers.require(ref)); });
   return 0;
