@@ -23,7 +23,6 @@ export async function createContext(root: string): Promise<Context> {
   const lock = new FileLock(paths.lockFile, sys.flock);
   const { promises: fs } = await import('node:fs');
   await fs.mkdir(paths.root, { recursive: true, mode: 0o700 });
-  await removeAbandonedScratch(paths.tmpDir); // what a killed tsrun left half-written
   const content = new ContentStore(paths);
   const layers = new LayerStore(paths, sys);
   const images = new ImageStore(paths, content, lock);
@@ -32,8 +31,11 @@ export async function createContext(root: string): Promise<Context> {
   // node + this script: the monitor runs `tsrun rm` with it after a `run -d --rm` container exits
   const selfCommand = [process.execPath, process.argv[1]];
   const networkConfig = () => networkConfigFrom(process.env);
-  // what a killed monitor or tsrun left: its rules, veth and namespace go at the next command
-  await sweep(new LeaseTable(sys.flock, sys.umount)).catch(() => undefined); // a failing sweep is retried (and reported) by the next attach
+  await Promise.all([
+    removeAbandonedScratch(paths.tmpDir), // what a killed tsrun left half-written
+    // what a killed monitor or tsrun left: its rules, veth and namespace go at the next command
+    sweep(new LeaseTable(sys.flock, sys.umount)).catch(() => undefined), // a failing sweep is retried (and reported) by the next attach
+  ]);
   let isolation: ReturnType<typeof loadIsolationSettings> | undefined;
   const isolationSettings = () => (isolation ??= loadIsolationSettings(process.env));
   return { paths, sys, lock, content, layers, images, containers, volumes, selfCommand, networkConfig, isolationSettings,

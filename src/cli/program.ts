@@ -39,8 +39,10 @@ export function createProgram(hooks: ProgramHooks): Command {
     .option('-d, --detach', 'run the container in the background and print its ID')
     .option('--pull <policy>', 'pull image before running ("always", "missing", "never")', 'missing')
     .action(async (image: string, command: string[], flags) => {
+      const context = ctx(); // its file work goes on while the run code loads
+      context.catch(() => undefined); // awaited below: a failure surfaces there
       const { run } = await import('./commands/run.js');
-      hooks.setExitCode(await run(await ctx(), image, command, { ...flags, configDir: program.opts().config }));
+      hooks.setExitCode(await run(await context, image, command, { ...flags, configDir: program.opts().config }));
     });
 
   const imagesCmd = (name: string) => program.command(name)
