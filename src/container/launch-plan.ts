@@ -55,9 +55,9 @@ export async function launchPlan(deps: ContainerDeps, record: ContainerRecord, i
     extraMounts: await specMounts(record.Mounts ?? []),
     ...isolation.spec,
   });
-  if (network) { // born in the prepared (or shared) namespace, or in the host's
+  if (network) { // born in the prepared (or shared) namespace, in a new one of its own, or in the host's
     spec.linux.namespaces = spec.linux.namespaces.filter((ns) => ns.type !== 'network');
-    if (!network.hostNetwork && network.netnsPath) spec.linux.namespaces.push({ type: 'network', path: network.netnsPath });
+    if (!network.hostNetwork) spec.linux.namespaces.push(network.netnsPath ? { type: 'network', path: network.netnsPath } : { type: 'network' });
   }
   const rootfsMount = { type: 'overlay', source: 'overlay', cwd: deps.paths.root, options: withLowers(await rootfsOverlayOptions(deps, record, image), isolation.lowers) };
   if (record.HostConfig.Runtime) {

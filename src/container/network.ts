@@ -75,7 +75,7 @@ export async function networkFields(deps: ContainerDeps, opts: NetworkOptions, i
 
 /** What a start needs from the network: where the child is born, and the contents of its /etc files. */
 export interface LaunchNetwork {
-  /** A namespace to join; undefined with hostNetwork. */
+  /** A namespace to join; undefined with hostNetwork, or for a new one of the container's own (--network none). */
   netnsPath?: string;
   hostNetwork: boolean;
   /** /etc/hosts contents; undefined when the network layer wrote the file (it keeps it current). */
@@ -117,8 +117,13 @@ export async function prepareNetwork(deps: ContainerDeps, record: ContainerRecor
   if (def.Driver === 'host') {
     return { hostNetwork: true, hosts: await fs.readFile('/etc/hosts', 'utf8').catch(() => ''), resolvConf: await readHostResolvConf(), heldFds: [], started: async () => undefined, abort: async () => undefined };
   }
-  const table = leaseTable(deps);
   const hostname = record.Config.Hostname;
+  if (def.Driver === 'null') {
+    // loopback only: the container's own new namespace, made by its clone (lo brought up there), so no
+    // `ip` process, lease or file in /run/netns; it goes with the container, and `container:` joins it by pid
+    return { hostNetwork: false, hosts: hostsFile(undefined) + `127.0.1.1\t${hostname}\n`, resolvConf: await readContainerResolvConf(), heldFds: [], started: async () => undefined, abort: async () => undefined };
+  }
+  const table = leaseTable(deps);
   const attachment = await attach(table, {
     firewall: (await networkConfig(deps)).firewallBackend,
     id: record.Id,
