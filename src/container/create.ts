@@ -6,7 +6,7 @@ import type { ContainerDeps } from './deps.js';
 import { readImageFile } from './image-files.js';
 import type { MountRequest } from './mount-flags.js';
 import { isolationHostConfig, type IsolationOptions } from './isolation-options.js';
-import { setupIsolation } from './isolation.js';
+import { isolationOf, prepareIsolationFiles } from './isolation.js';
 import { resolveMounts } from './mounts.js';
 import { commandLine, mergeEnv, workingDir, type ProcessOptions } from './process-args.js';
 import { networkFields, type NetworkOptions } from './network.js';
@@ -88,12 +88,13 @@ export async function createContainerFrom(deps: ContainerDeps, opts: CreateOptio
     },
     ...(net.IPv4Address ? { NetworkingConfig: { IPv4Address: net.IPv4Address } } : {}),
     Mounts: [],
-  }, opts.name, id);
-  try {
+  }, opts.name, id, async (r) => { // one write of the record, with its mounts and isolation
     const lowers = await lowerDirs(deps, image);
-    record.Mounts = await resolveMounts({ paths: deps.paths, volumes: deps.volumes, lowers }, opts.mounts, Object.keys(config.Volumes ?? {}));
-    // saved with the mounts by setupIsolation (it writes the record under the lock)
-    await setupIsolation(deps, record);
+    r.Mounts = await resolveMounts({ paths: deps.paths, volumes: deps.volumes, lowers }, opts.mounts, Object.keys(config.Volumes ?? {}));
+    r.Isolation = await isolationOf(deps, r);
+  });
+  try {
+    await prepareIsolationFiles(deps, record);
   } catch (err) {
     await deps.containers.remove(record.Id);
     throw err;

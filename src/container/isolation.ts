@@ -30,17 +30,18 @@ const settingsOf = (deps: ContainerDeps): Promise<IsolationSettings> =>
 export const idMapsOf = (record: ContainerRecord) =>
   record.Isolation?.UidMap && record.Isolation.GidMap ? { uid: record.Isolation.UidMap, gid: record.Isolation.GidMap } : undefined;
 
-/** At create: where the cgroup goes and which ids the container maps; chowns what its root must own. */
-export async function setupIsolation(deps: ContainerDeps, record: ContainerRecord): Promise<void> {
+/** At create, under the containers lock (userns=auto: ranges no other container has): where the cgroup goes and which ids the container maps. */
+export async function isolationOf(deps: ContainerDeps, record: ContainerRecord): Promise<Isolation> {
   const settings = await settingsOf(deps);
   const layout = await readCgroupLayout();
   const parent = record.HostConfig.CgroupParent ?? settings.cgroupParent;
   const CgroupDirs = layout.mode === 'none' ? [] : containerCgroupDirs(layout, parent, record.Id);
-  await deps.containers.lock.with('exclusive', async () => {
-    const maps = await chooseIdMappings(deps, record, settings);
-    record.Isolation = { CgroupDirs, ...(maps ? { UidMap: maps.uid, GidMap: maps.gid } : {}) };
-    await deps.containers.update(record);
-  });
+  const maps = await chooseIdMappings(deps, record, settings);
+  return { CgroupDirs, ...(maps ? { UidMap: maps.uid, GidMap: maps.gid } : {}) };
+}
+
+/** Once the record is written: chowns what the container's root must own (user namespaces). */
+export async function prepareIsolationFiles(deps: ContainerDeps, record: ContainerRecord): Promise<void> {
   const maps = idMapsOf(record);
   if (maps) await prepareUserNamespaceFiles(deps, record, maps);
 }

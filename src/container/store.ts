@@ -127,8 +127,13 @@ export class ContainerStore {
     return c;
   }
 
-  /** Reserves an id and a unique name and writes the record (under the lock: two tsruns may race). */
-  async create(fields: Omit<ContainerRecord, 'Id' | 'Name' | 'Created'>, name?: string, id?: string): Promise<ContainerRecord> {
+  /**
+   * Reserves an id and a unique name and writes the record (under the lock: two tsruns may race).
+   * `complete` fills in what needs the lock too (user namespace ranges no other container has) or
+   * the id, before the one write; when it throws, nothing of the container is on disk.
+   */
+  async create(fields: Omit<ContainerRecord, 'Id' | 'Name' | 'Created'>, name?: string, id?: string,
+    complete?: (record: ContainerRecord) => Promise<void>): Promise<ContainerRecord> {
     if (name !== undefined && !isValidName(name)) {
       throw new TsrunError('INVALID_ARGUMENT', `Invalid container name (${name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed`);
     }
@@ -140,6 +145,7 @@ export class ContainerStore {
       let chosen = name?.replace(/^\//, '');
       while (!chosen || taken.has(chosen)) chosen = generateName();
       const record: ContainerRecord = { ...fields, Id: id ?? newContainerId(), Name: chosen, Created: new Date().toISOString() };
+      await complete?.(record);
       const dir = this.paths.containerDir(record.Id);
       for (const sub of ['upper', 'work', 'merged']) await fs.mkdir(`${dir}/${sub}`, { recursive: true, mode: 0o755 });
       // no state.json yet: a missing one reads as "created" (state() below)
