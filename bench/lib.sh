@@ -23,7 +23,7 @@ row() { printf '  %-48s %8s ms\n' "$1" "$2"; }
 bench_store() {
   work=$(mktemp -d "${2:-/tmp}/tsrun-bench-$1.XXXXXX")
   export TSRUN_ROOT=$work/store
-  TSRUN="node dist/tsrun.mjs"
+  TSRUN="node dist/tsrun.cjs"
   trap bench_exit EXIT
   scripts/busybox-rootfs.sh "$work/rootfs.tar"
   $TSRUN import "$work/rootfs.tar" busybox >/dev/null

@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 CACHE=${TSRUN_BENCH_CACHE:-/var/tmp/tsrun-bench}
-TSRUN="node $PWD/dist/tsrun.mjs"
-[ -f dist/tsrun.mjs ] || TSRUN="node $PWD/dist/cli/main.js"
+TSRUN="node $PWD/dist/tsrun.cjs"
+[ -f dist/tsrun.cjs ] || TSRUN="node $PWD/dist/cli/main.js"
 mkdir -p "$CACHE"
 work=$(mktemp -d)
 registry_pid=

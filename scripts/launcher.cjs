@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * tsrun's entry point (copied to dist/tsrun.mjs by scripts/bundle.mjs). It runs the bundle,
- * dist/tsrun.cjs, as a classic script with a V8 code cache beside it: parsing and compiling
+ * tsrun's entry point (copied to dist/tsrun.cjs by scripts/bundle.mjs). It runs the bundle,
+ * dist/cli.cjs, as a classic script with a V8 code cache beside it: parsing and compiling
  * ~800 kB took ~30 ms of every command, and Node 20 has no compile cache for modules.
+ * CommonJS on purpose: an ES module entry makes Node set up its ESM loader first (~15 ms).
  *
  * One cache per command (`run`, `build`, ...: each holds the functions its command ran, so those
  * are not compiled lazily either), in dist/.v8-cache/. A cache names the bundle's digest and
@@ -10,15 +11,14 @@
  * a run that found none (or a refused one): tmp, fsync, rename, so it is whole or absent.
  * Written only where this user may write (the package is root's, and so is tsrun).
  */
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+const { createHash } = require('node:crypto');
+const { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const path = require('node:path');
+const vm = require('node:vm');
 
-const dir = path.dirname(fileURLToPath(import.meta.url));
-const bundle = path.join(dir, 'tsrun.cjs');
+const dir = __dirname;
+const bundle = path.join(dir, 'cli.cjs');
 const source = readFileSync(bundle, 'utf8');
 const digest = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
 

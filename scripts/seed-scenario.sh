@@ -29,7 +29,7 @@ fi
 
 work=$(mktemp -d /tmp/tsrun-seed.XXXXXX)
 export TSRUN_ROOT=$work/store TSRUN_CONFIG=$work/config.json
-tsrun() { node dist/tsrun.mjs "$@"; }
+tsrun() { node dist/tsrun.cjs "$@"; }
 registry_pid=
 cleanup() {
   tsrun rm -f static_web >/dev/null 2>&1 || true

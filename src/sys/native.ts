@@ -49,7 +49,7 @@ function wrapped<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) =>
   };
 }
 
-/** build/Release/tsrun_native.node of the package this file is in (dist/sys/ or the dist/tsrun.mjs bundle). */
+/** build/Release/tsrun_native.node of the package this file is in (dist/sys/ or the dist/cli.cjs bundle). */
 export function addonPath(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {

@@ -9,7 +9,7 @@ import { removeTestCgroupParent, useTestCgroupParent } from './cgroups.js';
 useTestCgroupParent(); // container cgroups go under this test's own cgroup
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const cliPath = path.join(repoRoot, 'dist/tsrun.mjs');
+export const cliPath = path.join(repoRoot, 'dist/tsrun.cjs');
 
 export interface Result {
   code: number;

@@ -58,7 +58,7 @@ if (requiresRoot(t)) {
     const big = path.join(root, 'big-src');
     mkdirSync(big);
     execFileSync('sh', ['-c', `cd ${big} && for i in $(seq 1 400); do head -c 65536 /dev/urandom > f$i; done && tar -cf ${root}/big.tar .`]);
-    const child = spawnSync('sh', ['-c', `TSRUN_ROOT=${root} ${process.execPath} ${path.resolve('dist/tsrun.mjs')} import ${root}/big.tar big & pid=$!; sleep 0.25; kill -9 $pid; wait $pid; echo killed`], { encoding: 'utf8' });
+    const child = spawnSync('sh', ['-c', `TSRUN_ROOT=${root} ${process.execPath} ${path.resolve('dist/tsrun.cjs')} import ${root}/big.tar big & pid=$!; sleep 0.25; kill -9 $pid; wait $pid; echo killed`], { encoding: 'utf8' });
     t.match(child.stdout, /killed/);
     const images = tsrun(root, ['images']);
     t.equal(images.code, 0, 'the store is readable');
