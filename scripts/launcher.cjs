@@ -6,21 +6,28 @@
  * CommonJS on purpose: an ES module entry makes Node set up its ESM loader first (~15 ms).
  *
  * One cache per command (`run`, `build`, ...: each holds the functions its command ran, so those
- * are not compiled lazily either), in dist/.v8-cache/. A cache names the bundle's digest and
+ * are not compiled lazily either), in dist/.v8-cache/. A cache names the bundle's file (inode, size,
+ * mtime: hashing 800 kB cost more than the rest of this file) and
  * Node's version; V8 itself refuses one made by another V8 or other flags. It is written after
  * a run that found none (or a refused one): tmp, fsync, rename, so it is whole or absent.
  * Written only where this user may write (the package is root's, and so is tsrun).
  */
 const { createHash } = require('node:crypto');
-const { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } = require('node:fs');
+const { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } = require('node:fs');
 const { createRequire } = require('node:module');
 const path = require('node:path');
 const vm = require('node:vm');
 
 const dir = __dirname;
 const bundle = path.join(dir, 'cli.cjs');
+const identity = () => {
+  const st = statSync(bundle);
+  return `${st.dev}\0${st.ino}\0${st.size}\0${st.mtimeMs}`;
+};
+const before = identity();
 const source = readFileSync(bundle, 'utf8');
-const digest = createHash('sha256').update(`${process.version}\0${process.arch}\0`).update(source).digest('hex');
+const stable = identity() === before; // else replaced while read: no cache is used or written
+const digest = createHash('sha256').update(`${process.version}\0${process.arch}\0${before}`).digest('hex');
 
 /** The first word that is not an option (global options before the command take no value but --root/--config). */
 function commandName(argv) {
@@ -35,12 +42,12 @@ function commandName(argv) {
 const cacheFile = path.join(dir, '.v8-cache', `${commandName(process.argv.slice(2))}-${digest.slice(0, 32)}.bin`);
 let cachedData;
 try {
-  cachedData = readFileSync(cacheFile);
+  if (stable) cachedData = readFileSync(cacheFile);
 } catch { /* none yet */ }
 
 const wrapper = `(function (exports, require, module, __filename, __dirname) {${source.replace(/^#!.*/, '')}\n})`;
 const script = new vm.Script(wrapper, { filename: bundle, cachedData });
-if (!cachedData || script.cachedDataRejected) process.once('exit', () => saveCache(script));
+if (stable && (!cachedData || script.cachedDataRejected)) process.once('exit', () => saveCache(script));
 
 const mod = { exports: {} };
 script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dir);
