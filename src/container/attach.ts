@@ -27,6 +27,7 @@ export async function startAttached(deps: ContainerDeps, record: ContainerRecord
     terminal?.start();
     signals.started(started.pid);
     await started.monitorExit;
+    await started.adopted;
     if (releasedBy === 'self') await releaseNetwork(deps, record.Id);
     terminal?.finish();
     return (await deps.containers.state(record.Id)).ExitCode;

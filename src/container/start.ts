@@ -26,6 +26,8 @@ export interface StartedContainer {
   monitorExit: Promise<void>;
   /** With a tty and attach: the master, for keystrokes and window size (the monitor reads it). */
   ptyMaster?: number;
+  /** The monitor holds the network lease: settled before start returns, unless attached (await it before releasing). */
+  adopted: Promise<void>;
 }
 
 /** Starts the container unless it already runs (then undefined, as Docker's start is a no-op). */
@@ -68,11 +70,14 @@ async function launch(deps: ContainerDeps, record: ContainerRecord, opts: StartO
       // (an attached tsrun does it itself: it waits for the monitor, which would wait for the cleanup)
       exitCommand: autoRemove ? [...self, 'rm', '-f', '-v', record.Id] : !opts.attach && network.netnsPath && !network.hostNetwork ? [...self, 'cleanup', record.Id] : undefined,
     });
-    await network.started(started.monitorPid);
+    // attached: the container runs meanwhile (the caller waits for it before releasing the network)
+    const adopted = network.started(started.monitorPid);
+    if (opts.attach) adopted.catch(() => undefined); // awaited by the caller
+    else await adopted;
     const keepMaster = pty && opts.attach;
     if (pty) deps.sys.close(pty.slave);
     if (pty && !keepMaster) deps.sys.close(pty.master);
-    return { pid: started.pid, monitorExit: started.monitorExit, ptyMaster: keepMaster ? pty.master : undefined };
+    return { pid: started.pid, monitorExit: started.monitorExit, ptyMaster: keepMaster ? pty.master : undefined, adopted };
   } catch (err) {
     if (pty) deps.sys.close(pty.slave), deps.sys.close(pty.master);
     network ??= await networkReady.catch(() => undefined); // settled: launchPlan waited for it
