@@ -140,8 +140,15 @@ if (requiresRoot(t)) {
   });
 
   t.test('--network none has only lo; host shares the host stack', async (t) => {
-    const none = tsrun(root, ['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net']);
-    t.equal(none.stdout, 'lo\n');
+    const none = tsrun(root, ['run', '--rm', '--network', 'none', 'busybox', 'sh', '-c', 'ls /sys/class/net; ping -c 1 -W 2 127.0.0.1 >/dev/null && echo lo-up']);
+    t.equal(none.stdout, 'lo\nlo-up\n', 'only lo, and it is up');
+    const alone = tsrun(root, ['run', '-d', '--network', 'none', 'busybox', 'sleep', '30']).stdout.trim();
+    t.teardown(() => { tsrun(root, ['rm', '-f', alone]); });
+    t.notOk(existsSync(`/run/netns/tsrun-${alone}`), 'its namespace is its own, not one made beforehand');
+    const joined = tsrun(root, ['run', '--rm', '--network', `container:${alone}`, 'busybox', 'sh', '-c', 'ls /sys/class/net; readlink /proc/self/ns/net']);
+    const ownNs = tsrun(root, ['exec', alone, 'readlink', '/proc/self/ns/net']).stdout;
+    t.equal(joined.stdout, `lo\n${ownNs}`, 'container: joins the none container\'s namespace');
+    t.equal(tsrun(root, ['rm', '-f', alone]).code, 0);
     const bridge = tsrun(root, ['run', '--rm', 'busybox', 'sh', '-c', 'ls /sys/class/net; ip route']);
     t.match(bridge.stdout, /^eth0\nlo\ndefault via 10\.201\.0\.1 dev eth0/, 'the default network is the bridge, with a default route');
     const hostNet = tsrun(root, ['run', '--rm', '--network', 'host', 'busybox', 'ls', '/sys/class/net']).stdout.split('\n');
