@@ -152,15 +152,20 @@ export async function createCgroup(setup: CgroupSetup): Promise<JoinedCgroup> {
 }
 
 /** Subdirectories, deepest first (a runtime run with --runtime nests its own cgroup in the container's). */
-async function childDirs(dir: string): Promise<string[]> {
-  const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+function childDirs(dir: string): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
   const subs = entries.filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name));
-  return (await Promise.all(subs.map(async (d) => [...(await childDirs(d)), d]))).flat();
+  return subs.flatMap((d) => [...childDirs(d), d]);
 }
 
 /** rmdir of each directory; processes still inside are killed first (a container whose monitor died). */
 export async function removeCgroup(dirs: readonly string[]): Promise<void> {
-  for (const dir of [...(await Promise.all(dirs.map(childDirs))).flat(), ...dirs]) {
+  for (const dir of [...dirs.flatMap(childDirs), ...dirs]) {
     for (let attempt = 0; ; attempt++) {
       try {
         fs.rmdirSync(dir);
