@@ -118,9 +118,10 @@ export async function prepareNetwork(deps: ContainerDeps, record: ContainerRecor
     return { hostNetwork: true, hosts: await fs.readFile('/etc/hosts', 'utf8').catch(() => ''), resolvConf: await readHostResolvConf(), heldFds: [], started: async () => undefined, abort: async () => undefined };
   }
   const hostname = record.Config.Hostname;
-  if (def.Driver === 'null') {
+  if (def.Driver === 'null' && !record.HostConfig.Runtime) {
     // loopback only: the container's own new namespace, made by its clone (lo brought up there), so no
-    // `ip` process, lease or file in /run/netns; it goes with the container, and `container:` joins it by pid
+    // `ip` process, lease or file in /run/netns; it goes with the container, and `container:` joins it by pid.
+    // (Another OCI runtime, --runtime, gets the prepared namespace: whether it brings lo up is its own choice.)
     return { hostNetwork: false, hosts: hostsFile(undefined) + `127.0.1.1\t${hostname}\n`, resolvConf: await readContainerResolvConf(), heldFds: [], started: async () => undefined, abort: async () => undefined };
   }
   const table = leaseTable(deps);
