@@ -28,6 +28,17 @@
       ]
     },
     {
+      "target_name": "tsrun-oci-fast",
+      "type": "executable",
+      "conditions": [
+        ["OS=='linux'", {
+          "sources": ["native/oci-fast.c"],
+          "cflags": ["-Wall", "-Wextra", "-O2"],
+          "cflags_c": ["-std=gnu11"]
+        }]
+      ]
+    },
+    {
       "target_name": "tsrun-init",
       "type": "executable",
       "conditions": [

@@ -10,6 +10,7 @@ RUNS=${1:-21}
 CTR_RUNS=${CTR_RUNS:-$(( RUNS < 11 ? RUNS : 11 ))}
 work=$(mktemp -d /tmp/tsrun-bench-oci.XXXXXX)
 OCI="$PWD/dist/tsrun-oci.mjs"
+FAST="$PWD/build/Release/tsrun-oci-fast"   # start/state/kill/delete in C, the rest through Node
 daemon_pid=""
 cleanup() {
   [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && sleep 1
@@ -58,10 +59,12 @@ step() { # step RUNTIME LABEL: create, start, state, delete of a container that 
     "$(printf '%s\n' "${st[@]}" | eval "$med")" "$(printf '%s\n' "${d[@]}" | eval "$med")"
 }
 oci_rt() { node "$OCI" --root "$work/oci" "$@"; }
+fast_rt() { "$FAST" --root "$work/oci" "$@"; }
 crun_rt() { private_v1 crun --root "$work/crun" --cgroup-manager=disabled "$@"; }
 runc_rt() { runc --root "$work/runc" "$@"; }
 echo "per operation (median of $RUNS):"
 step oci_rt tsrun-oci
+step fast_rt tsrun-oci-fast
 step crun_rt crun
 step runc_rt runc
 
@@ -87,6 +90,7 @@ EOF
   ctr_run() { ctr_seq=$((ctr_seq + 1)); $CTR run --rm --runc-binary "$1" --runc-root "$work/ctr-$2" --fifo-dir "$work/fifo" docker.io/library/busybox:bench "bench-$2-$ctr_seq" true; }
   echo "ctr run --rm busybox true through containerd $(containerd --version | cut -d' ' -f3) (median of $CTR_RUNS):"
   row "ctr run --rm, runtime tsrun-oci" "$(median_ms "$CTR_RUNS" ctr_run "$OCI" oci)"
+  row "ctr run --rm, runtime tsrun-oci-fast" "$(median_ms "$CTR_RUNS" ctr_run "$FAST" fast)"
   row "ctr run --rm, runtime crun" "$(median_ms "$CTR_RUNS" ctr_run "$(command -v crun)" crun)"
   row "ctr run --rm, runtime runc" "$(median_ms "$CTR_RUNS" ctr_run "$(command -v runc)" runc)"
 fi

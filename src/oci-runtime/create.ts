@@ -46,6 +46,18 @@ export interface CreatedContainer {
   errFd: number;
 }
 
+/**
+ * What native/oci-fast.c (start, state, kill, delete without Node) reads:
+ * line-based facts, and the OCI state with placeholders for what it derives.
+ */
+function writeFastState(dir: StateDir, state: ContainerState): void {
+  const lines = [`pid ${state.pid}`, `start ${state.startTime}`, `poststart ${state.hooks?.poststart?.length ? 1 : 0}`,
+    `poststop ${state.hooks?.poststop?.length ? 1 : 0}`, ...state.cgroupDirs.map((d) => `cgroup ${d}`)];
+  const template = { ...ociState(state, 'running'), status: '__STATUS__', pid: '__PID__' };
+  writeAtomic(path.join(dir.dir(state.id), 'oci-state.json'), JSON.stringify(template, null, 2) + '\n');
+  writeAtomic(path.join(dir.dir(state.id), 'fast'), lines.join('\n') + '\n');
+}
+
 /** Writes a file atomically (containerd reads the pid file as soon as create returns). */
 export function writeAtomic(file: string, text: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}`);
@@ -166,6 +178,7 @@ export async function createContainer(sys: Sys, dir: StateDir, opts: CreateOptio
       ownNamespaces: spec.linux.namespaces.filter((n) => !n.path).map((n) => n.type),
     };
     dir.write(state);
+    writeFastState(dir, state);
     const creating = ociState(state, 'creating');
     runHooks('createRuntime', spec.hooks?.createRuntime, creating);
     runHooks('prestart', spec.hooks?.prestart, creating);

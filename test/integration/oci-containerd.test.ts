@@ -7,7 +7,7 @@ import { ociPath } from '../helpers/oci.js';
 import { removeTestCgroupParent, TEST_CGROUP_PARENT } from '../helpers/cgroups.js';
 import { poll } from '../helpers/poll.js';
 import { requiresRoot } from '../helpers/requires.js';
-import { busyboxRootfsTar } from '../helpers/tsrun.js';
+import { busyboxRootfsTar, repoRoot } from '../helpers/tsrun.js';
 
 const IMAGE = 'docker.io/library/busybox:tsrun-oci';
 
@@ -64,6 +64,20 @@ if (requiresRoot(t)) {
         t.equal(r.code, 0, r.stderr);
         t.match(r.stdout, /is-a-tty/);
         t.match(r.stdout, /\/dev\/(pts\/\d+|console)/, 'tty names the pty');
+      });
+
+      t.test('the C entry (build/Release/tsrun-oci-fast) as the runc binary', async (t) => {
+        const fastRuntime = ['--runc-binary', path.join(repoRoot, 'build/Release/tsrun-oci-fast'), ...runtime('fast').slice(2)];
+        const r = cd.ctr(['run', '--rm', ...fastRuntime, IMAGE, 'fast', 'echo', 'fast-hi']);
+        t.equal(r.code, 0, r.stderr);
+        t.equal(r.stdout, 'fast-hi\n');
+        const d = cd.ctr(['run', '-d', ...fastRuntime, IMAGE, 'fast-bg', 'sleep', '600']);
+        t.equal(d.code, 0, d.stderr);
+        t.equal(task('fast-bg')?.[2], 'RUNNING');
+        t.equal(cd.ctr(['task', 'kill', '-s', 'SIGKILL', 'fast-bg']).code, 0);
+        t.ok(await poll(() => task('fast-bg')?.[2] === 'STOPPED'), 'the task stops');
+        t.equal(cd.ctr(['task', 'delete', 'fast-bg']).code, 0);
+        t.equal(cd.ctr(['container', 'delete', 'fast-bg']).code, 0);
       });
 
       t.test('nothing is left in tsrun-oci\'s root', async (t) => {
