@@ -13,7 +13,7 @@ OCI="$PWD/dist/tsrun-oci.mjs"
 FAST="$PWD/build/Release/tsrun-oci-fast"   # start/state/kill/delete in C, the rest through Node
 daemon_pid=""
 cleanup() {
-  [ -n "$daemon_pid" ] && kill "$daemon_pid" 2>/dev/null && sleep 1
+  if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true; fi
   grep " $work/" /proc/self/mountinfo | cut -d' ' -f5 | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work"
 }
@@ -79,7 +79,9 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [ttrpc]
   address = "$work/containerd.sock.ttrpc"
 EOF
-  private_v1 containerd --config "$work/containerd.toml" >"$work/containerd.log" 2>&1 &
+  # not through the function: $! must be containerd itself (unshare and sh exec it: one pid)
+  unshare -m --propagation private sh -c 'umount /sys/fs/cgroup/unified 2>/dev/null; exec "$@"' sh \
+    containerd --config "$work/containerd.toml" >"$work/containerd.log" 2>&1 &
   daemon_pid=$!
   CTR="ctr -a $work/containerd.sock"
   for _ in $(seq 100); do $CTR version >/dev/null 2>&1 && break; sleep 0.1; done
