@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 RUNS=${1:-21}
 CTR_RUNS=${CTR_RUNS:-$(( RUNS < 11 ? RUNS : 11 ))}
 work=$(mktemp -d /tmp/tsrun-bench-oci.XXXXXX)
-OCI="$PWD/dist/tsrun-oci.mjs"
+OCI="$PWD/dist/tsrun-oci.cjs"
 FAST="$PWD/build/Release/tsrun-oci-fast"   # start/state/kill/delete in C, the rest through Node
 daemon_pid=""
 cleanup() {

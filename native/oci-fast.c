@@ -6,7 +6,7 @@
  * cgroup dirs) and ROOT/ID/oci-state.json (the state with __STATUS__/__PID__
  * placeholders). Anything else (other commands or flags, hooks to run, a
  * container without those files) execs the Node front end with the same
- * arguments: dist/tsrun-oci.mjs of the package this binary was built in.
+ * arguments: dist/tsrun-oci.cjs of the package this binary was built in.
  *
  * usage: as tsrun-oci (containerd's BinaryName / ctr --runc-binary).
  */
@@ -36,12 +36,12 @@ static __attribute__((noreturn)) void node_fallback(void) {
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
   if (n < 0) n = 0;
   self[n] = 0;
-  /* build/Release/tsrun-oci-fast -> ../../dist/tsrun-oci.mjs */
+  /* build/Release/tsrun-oci-fast -> ../../dist/tsrun-oci.cjs */
   for (int up = 0; up < 3; up++) {
     char *slash = strrchr(self, '/');
     if (slash) *slash = 0;
   }
-  snprintf(mjs, sizeof mjs, "%s/dist/tsrun-oci.mjs", self);
+  snprintf(mjs, sizeof mjs, "%s/dist/tsrun-oci.cjs", self);
   int argc = 0;
   while (orig_argv[argc]) argc++;
   char **argv = calloc((size_t)argc + 2, sizeof *argv);

@@ -13,7 +13,7 @@ import type { RuntimeSpec } from '../../src/oci/runtime-spec.js';
 import { busyboxRootfsTar, repoRoot, type Result } from './tsrun.js';
 import { TEST_CGROUP_PARENT } from './cgroups.js';
 
-export const ociPath = path.join(repoRoot, 'dist/tsrun-oci.mjs');
+export const ociPath = path.join(repoRoot, 'dist/tsrun-oci.cjs');
 
 /** Runs `tsrun-oci --root ROOT ARGS...`; stdin is /dev/null unless given. */
 export function oci(root: string, args: string[], opts: { cwd?: string; timeout?: number } = {}): Result {
