@@ -14,6 +14,7 @@ FAST="$PWD/build/Release/tsrun-oci-fast"   # start/state/kill/delete in C, the r
 daemon_pid=""
 cleanup() {
   if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null; wait "$daemon_pid" 2>/dev/null || true; fi
+  find /sys/fs/cgroup -maxdepth 8 -type d -name "tsrun-bench-oci-$$" 2>/dev/null | xargs -r rmdir 2>/dev/null || true
   grep " $work/" /proc/self/mountinfo | cut -d' ' -f5 | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$work"
 }
@@ -89,7 +90,9 @@ EOF
   TSRUN_ROOT="$work/tsrun" node dist/tsrun.mjs save -o "$work/image.tar" docker.io/library/busybox:bench
   $CTR images import "$work/image.tar" >/dev/null
   ctr_seq=0  # not "n": median_ms has a local n, and bash scopes dynamically
-  ctr_run() { ctr_seq=$((ctr_seq + 1)); $CTR run --rm --runc-binary "$1" --runc-root "$work/ctr-$2" --fifo-dir "$work/fifo" docker.io/library/busybox:bench "bench-$2-$ctr_seq" true; }
+  # cgroups under this script's own (relative: the shim runs in it), removed at the end; not containerd's /default
+  ctr_run() { ctr_seq=$((ctr_seq + 1)); $CTR run --rm --runc-binary "$1" --runc-root "$work/ctr-$2" --fifo-dir "$work/fifo" \
+    --cgroup "tsrun-bench-oci-$$/bench-$2-$ctr_seq" docker.io/library/busybox:bench "bench-$2-$ctr_seq" true; }
   echo "ctr run --rm busybox true through containerd $(containerd --version | cut -d' ' -f3) (median of $CTR_RUNS):"
   row "ctr run --rm, runtime tsrun-oci" "$(median_ms "$CTR_RUNS" ctr_run "$OCI" oci)"
   row "ctr run --rm, runtime tsrun-oci-fast" "$(median_ms "$CTR_RUNS" ctr_run "$FAST" fast)"
