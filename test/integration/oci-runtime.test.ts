@@ -1,5 +1,5 @@
 import t from 'tap';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readCgroupLayout } from '../../src/runtime/cgroups/index.js';
@@ -140,6 +140,29 @@ if (requiresRoot(t)) {
     t.equal(failed.code, 1);
     t.match(failed.stderr, /prestart hook \/bin\/false: exit status 1/);
     t.notOk(existsSync(path.join(root, 'hook-fails')));
+  });
+
+  t.test('namespaces given by path are joined, the others made', async (t) => {
+    const first = defaultSpec(['sleep', '600']);
+    first.hostname = 'alpha';
+    const bundleA = makeBundle(t, first);
+    t.equal(oci(root, ['run', '--detach', '--bundle', bundleA, 'ns-a']).code, 0);
+    const pidA = stateOf(root, 'ns-a').pid;
+    const second = defaultSpec(['sh', '-c', 'hostname; for n in uts ipc net; do readlink /proc/self/ns/$n; done']);
+    delete second.hostname;
+    second.linux.cgroupsPath += '-b'; // a cgroup of its own: deleting it must not touch the first container's
+    second.linux.namespaces = second.linux.namespaces.map((n) => (n.type === 'uts' || n.type === 'ipc' ? { type: n.type, path: `/proc/${pidA}/ns/${n.type}` } : n));
+    const bundleB = makeBundle(t, second);
+    const r = oci(root, ['run', '--bundle', bundleB, 'ns-b']);
+    t.equal(r.code, 0, r.stderr);
+    const [hostname, uts, ipc, net] = r.stdout.trim().split('\n');
+    const inode = (ns: string) => readlinkSync(`/proc/${pidA}/ns/${ns}`);
+    t.equal(hostname, 'alpha', "the joined UTS namespace's hostname");
+    t.equal(uts, inode('uts'));
+    t.equal(ipc, inode('ipc'));
+    t.not(net, inode('net'), 'a network namespace of its own');
+    t.not(net, readlinkSync('/proc/self/ns/net'), 'not the host\'s either');
+    t.equal(oci(root, ['delete', '--force', 'ns-a']).code, 0);
   });
 
   t.test('features and --version', async (t) => {
