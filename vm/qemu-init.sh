@@ -14,6 +14,7 @@ mnt -t tmpfs -o mode=1777 tmpfs /dev/shm
 mnt -t tmpfs -o mode=755 tmpfs /run
 mnt -t 9p -o trans=virtio,version=9p2000.L run /mnt/run
 mnt -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose node_modules /mnt/node_modules
+modprobe loop 2>/dev/null || true   # the confinement tests make a loop device
 hostname tsrun-vm
 ip link set lo up
 stty -F /dev/console -onlcr 2>/dev/null   # plain \n on the host's terminal and logs
