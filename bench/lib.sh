@@ -37,3 +37,17 @@ bench_exit() {
   if declare -F bench_cleanup >/dev/null; then bench_cleanup || true; fi
   rm -rf "$work"
 }
+
+# bench_bundle DIR ROOTFS_TAR: an OCI bundle of that rootfs whose process runs
+# `true` without a terminal, no resources and no cgroup namespace (the spec of
+# `crun spec`, else `runc spec`): what crun and runc start in the benchmarks.
+bench_bundle() {
+  mkdir -p "$1/rootfs"
+  tar -C "$1/rootfs" -xf "$2"
+  (cd "$1" && { crun spec >/dev/null 2>&1 || runc spec; })
+  node -e '
+    const f = process.argv[1]; const s = JSON.parse(require("fs").readFileSync(f));
+    s.process.terminal = false; s.process.args = ["true"];
+    delete s.linux.resources; s.linux.namespaces = s.linux.namespaces.filter((n) => n.type !== "cgroup");
+    require("fs").writeFileSync(f, JSON.stringify(s));' "$1/config.json"
+}

@@ -21,14 +21,7 @@ cleanup() {
 trap cleanup EXIT
 
 scripts/busybox-rootfs.sh "$work/rootfs.tar"
-mkdir -p "$work/bundle/rootfs"
-tar -C "$work/bundle/rootfs" -xf "$work/rootfs.tar"
-(cd "$work/bundle" && crun spec >/dev/null 2>&1 || runc spec)
-node -e '
-  const f = process.argv[1]; const s = JSON.parse(require("fs").readFileSync(f));
-  s.process.terminal = false; s.process.args = ["true"];
-  delete s.linux.resources; s.linux.namespaces = s.linux.namespaces.filter((n) => n.type !== "cgroup");
-  require("fs").writeFileSync(f, JSON.stringify(s));' "$work/bundle/config.json"
+bench_bundle "$work/bundle" "$work/rootfs.tar"
 
 # crun 1.8 refuses hybrid cgroup hosts while a controller sits on v2 (here: hugetlb); in a private
 # mount namespace without the v2 mount it runs (see bench/start.sh). containerd below gets the same view.

@@ -9,14 +9,7 @@ RUNS=${1:-21}
 bench_store start
 
 # An OCI bundle of the same rootfs for crun/runc: the floor a runtime can reach.
-mkdir -p "$work/bundle/rootfs"
-tar -C "$work/bundle/rootfs" -xf "$work/rootfs.tar"
-(cd "$work/bundle" && crun spec >/dev/null 2>&1 || runc spec)
-node -e '
-  const f = process.argv[1]; const s = JSON.parse(require("fs").readFileSync(f));
-  s.process.terminal = false; s.process.args = ["true"];
-  delete s.linux.resources; s.linux.namespaces = s.linux.namespaces.filter((n) => n.type !== "cgroup");
-  require("fs").writeFileSync(f, JSON.stringify(s));' "$work/bundle/config.json"
+bench_bundle "$work/bundle" "$work/rootfs.tar"
 
 echo "container start-up, median of $RUNS runs ($(nproc) cores, $(uname -r))"
 node_ms=$(median_ms "$RUNS" node -e 0)
