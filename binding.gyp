@@ -4,7 +4,7 @@
       "target_name": "tsrun_native",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/addon.cc", "native/spawn.c", "native/mounts.c", "native/fsops.c", "native/confine.c",
+          "sources": ["native/addon.cc", "native/spawn.c", "native/fd-pass.c", "native/mounts.c", "native/fsops.c", "native/confine.c",
                       "native/seccomp.c", "native/cgroup-bpf.c"],
           "libraries": ["-lseccomp"],
           "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
@@ -20,7 +20,7 @@
       "type": "executable",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/monitor.c", "native/monitor-io.c", "native/monitor-attach.c", "native/plan-codec.c", "native/spawn.c", "native/mounts.c",
+          "sources": ["native/monitor.c", "native/monitor-io.c", "native/monitor-attach.c", "native/plan-codec.c", "native/spawn.c", "native/fd-pass.c", "native/mounts.c",
                       "native/confine.c", "native/rootfs-userns.c", "native/monitor-cgroup.c", "native/probe.c"],
           "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
           "cflags_c": ["-std=gnu11"]

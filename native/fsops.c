@@ -1,5 +1,6 @@
 /* Parent-side syscalls that Node's fs lacks. Plain wrappers returning -errno. */
 #define _GNU_SOURCE
+#include "fd-pass.h"
 #include "fsops.h"
 
 #include <errno.h>
@@ -157,27 +158,7 @@ int tsrun_send_fd(const char *path, int fd, const char *name) {
     close(s);
     return -e;
   }
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  memset(&control, 0, sizeof control);
-  struct iovec iov = {(void *)name, strlen(name)};
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-  ssize_t n;
-  do {
-    n = sendmsg(s, &msg, 0);
-  } while (n < 0 && errno == EINTR);
+  ssize_t n = tsrun_send_with_fd(s, name, strlen(name), fd);
   int e = errno;
   close(s);
   return n < 0 ? -e : 0;

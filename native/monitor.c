@@ -15,6 +15,7 @@
  * report (one line on fd 3): "pid N" | "child STAGE ERRNO INDEX" | "error ERRNO WHAT"
  */
 #define _GNU_SOURCE
+#include "fd-pass.h"
 #include "monitor-attach.h"
 #include "monitor-cgroup.h"
 #include "monitor-io.h"
@@ -76,26 +77,7 @@ static char *read_plan(const char *path, size_t *len) {
 /* GO, with the rootfs mount fd of a user-namespaced container attached. */
 static int send_go(int sync_fd, int mount_fd) {
   char go = TSRUN_SYNC_GO;
-  struct iovec iov = {&go, 1};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  if (mount_fd >= 0) {
-    memset(&control, 0, sizeof control);
-    msg.msg_control = control.buf;
-    msg.msg_controllen = sizeof control.buf;
-    struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-    cm->cmsg_level = SOL_SOCKET;
-    cm->cmsg_type = SCM_RIGHTS;
-    cm->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cm), &mount_fd, sizeof(int));
-  }
-  ssize_t n = sendmsg(sync_fd, &msg, 0);
+  ssize_t n = tsrun_send_with_fd(sync_fd, &go, 1, mount_fd);
   if (mount_fd >= 0) close(mount_fd);
   return n == 1 ? 0 : -1;
 }

@@ -11,6 +11,7 @@
  *  - Failures are reported as one struct tsrun_child_error on the error pipe.
  */
 #define _GNU_SOURCE
+#include "fd-pass.h"
 #include "spawn.h"
 #include "confine.h"
 #include "mounts.h"
@@ -63,23 +64,9 @@ static void fail(int stage, int err, int index) {
 
 static int wait_for_go(int sync_fd) {
   char go = 0;
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct iovec iov = {&go, 1};
-  struct msghdr msg;
-  memset(&msg, 0, sizeof msg);
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control.buf;
-  msg.msg_controllen = sizeof control.buf;
-  ssize_t n;
-  do {
-    n = recvmsg(sync_fd, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  struct cmsghdr *cm = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
-  if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) memcpy(&parent_mount_fd, CMSG_DATA(cm), sizeof(int));
+  int fd;
+  ssize_t n = tsrun_recv_with_fd(sync_fd, &go, 1, &fd);
+  if (n == 1 && fd >= 0) parent_mount_fd = fd;
   if (n != 1 || go != TSRUN_SYNC_GO) {
     /* The parent gave up (EOF): leave quietly. */
     _exit(127);
