@@ -3,27 +3,12 @@
  * reboot): state.json says "running" but the monitor is gone. The kernel then
  * killed the container too (its parent-death signal), so it has exited.
  */
-import { readFileSync } from 'node:fs';
-import { isErrno } from '../core/errors.js';
+import { liveStartTime } from '../core/proc-stat.js';
 import type { ContainerState, ContainerStore } from './store.js';
-
-/** Field 22 of /proc/<pid>/stat (clock ticks after boot); undefined when the pid is gone or a zombie. */
-export function processStartTime(pid: number): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (err) {
-    if (isErrno(err, 'ENOENT') || isErrno(err, 'ESRCH')) return undefined;
-    throw err;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // killed, not yet reaped by whoever adopted it
-  return Number(fields[19]); // fields[0] is field 3
-}
 
 export function monitorAlive(state: ContainerState): boolean {
   if (!state.MonitorPid) return false;
-  const started = processStartTime(state.MonitorPid);
+  const started = liveStartTime(state.MonitorPid);
   return started !== undefined && (!state.MonitorStartTime || started === state.MonitorStartTime);
 }
 

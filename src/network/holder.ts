@@ -4,7 +4,7 @@
  * container's monitor; once that process is gone the lease is stale and the
  * next network operation tears it down (a crashed tsrun or monitor leaks nothing).
  */
-import { readFileSync } from 'node:fs';
+import { liveStartTime } from '../core/proc-stat.js';
 
 export interface Holder {
   pid: number;
@@ -12,23 +12,11 @@ export interface Holder {
   start: number;
 }
 
-function startTime(pid: number): number | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  if (fields[0] === 'Z' || fields[0] === 'X') return undefined; // dead, not yet reaped
-  return Number(fields[19]);
-}
-
 export function holderOf(pid: number): Holder {
-  return { pid, start: startTime(pid) ?? 0 };
+  return { pid, start: liveStartTime(pid) ?? 0 };
 }
 
 export function holderAlive(h: Holder): boolean {
-  const start = startTime(h.pid);
+  const start = liveStartTime(h.pid);
   return start !== undefined && start === h.start;
 }

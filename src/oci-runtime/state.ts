@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
+import { readProcStat as readCoreProcStat } from '../core/proc-stat.js';
 import type { Hooks } from '../oci/runtime-spec.js';
 
 export type Status = 'creating' | 'created' | 'running' | 'stopped';
@@ -91,17 +92,10 @@ export class StateDir {
   }
 }
 
-/** Field 22 (starttime) and field 3 (state) of /proc/PID/stat; undefined when the process is gone. */
+/** Field 22 (starttime, as state.json keeps it) and field 3 (state) of /proc/PID/stat; undefined when the process is gone. */
 export function readProcStat(pid: number): { startTime: string; state: string } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // comm may hold spaces and parentheses: the fields after it start after the last ')'
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0], startTime: fields[19] };
+  const stat = readCoreProcStat(pid);
+  return stat && { state: stat.state, startTime: String(stat.startTime) };
 }
 
 /** The rule, pure: a live process (not a zombie, same start time) is created while the FIFO exists, then running. */
