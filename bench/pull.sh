@@ -83,7 +83,8 @@ run_skopeo_umoci() {
   umoci unpack --image "$work/oci:img" "$work/bundle" >/dev/null
 }
 run_podman() {
-  podman rmi -f "$ref" >/dev/null 2>&1 || true
+  # every bench/image of earlier runs too (other ports): they would hold the layers
+  podman images --format '{{.ID}} {{.Repository}}' | awk '$2 ~ /\/bench\/image$/ {print $1}' | xargs -r podman rmi -f >/dev/null 2>&1 || true
   podman pull -q --tls-verify=false "$ref" >/dev/null
 }
 
