@@ -4,7 +4,7 @@
  * .dockerignore applied) and an image seen through its layer diffs (overlay
  * whiteouts and opaque directories honoured, no mount needed).
  */
-import type { Dirent, Stats } from 'node:fs';
+import { lstatSync, type Dirent, type Stats } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { TsrunError, isErrno } from '../core/errors.js';
@@ -38,9 +38,10 @@ export function entryInfo(st: Stats, hostPath: string): EntryInfo {
   return { type, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, size: st.size, mtimeMs: st.mtimeMs, hostPath };
 }
 
+// synchronous: a context walk makes one lstat per file, and a thread-pool round trip each would leave the CPU idle
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
-    return await lstat(p);
+    return lstatSync(p);
   } catch (err) {
     if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
     throw err;
