@@ -8,6 +8,10 @@
 #   - podman pull, when installed.
 # The image and the registry storage are cached in $TSRUN_BENCH_CACHE
 # (default /var/tmp/tsrun-bench), outside the repo. Run as root after `npm run build`.
+# Twice: on loopback (the download is nearly free, so decompression and
+# writing files are all that is measured), then through a link of LINK_MBIT
+# (default 200; 0 skips it): the registry in a network namespace of the
+# bench's own behind a veth shaped with tc, as a registry across a network is.
 # Usage: bench/pull.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +22,14 @@ TSRUN="node $PWD/dist/tsrun.cjs"
 mkdir -p "$CACHE"
 work=$(mktemp -d)
 registry_pid=
-cleanup() { [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null; rm -rf "$work"; }
+link_pid=
+netns=tsrun-bench-pull-$$
+cleanup() {
+  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null
+  [ -n "$link_pid" ] && kill "$link_pid" 2>/dev/null
+  ip link del tbpull0 2>/dev/null; ip netns del "$netns" 2>/dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 
 now() { date +%s.%N; }
@@ -67,8 +78,8 @@ blobs=$(node -e 'const m=JSON.parse(process.argv[1]); for (const l of m.layers) 
 bytes=$(node -e 'const m=JSON.parse(process.argv[1]); console.log(m.layers.reduce((a,l)=>a+l.size,0))' "$manifest")
 echo "bench: $(echo "$blobs" | wc -l) layers, $((bytes / 1000000)) MB compressed, from $ref" >&2
 
-echo '{"insecure-registries": ["'"$host"'"]}' > "$work/tsrun.json"
 mkdir -p "$work/docker" && echo '{}' > "$work/docker/config.json"
+
 
 run_curl() {
   echo "$blobs" | xargs -P3 -I{} curl -fs -o /dev/null "http://$host/v2/bench/image/blobs/{}"
@@ -88,22 +99,47 @@ run_podman() {
   podman pull -q --tls-verify=false "$ref" >/dev/null
 }
 
-tools=(curl tsrun skopeo_umoci)
-command -v podman >/dev/null && tools+=(podman)
-declare -A best
-for tool in "${tools[@]}"; do best[$tool]=999999; done
-for run in $(seq "$RUNS"); do
-  for tool in "${tools[@]}"; do
-    sync
-    t0=$(now)
-    "run_$tool"
-    s=$(elapsed "$t0")
-    printf 'run %d  %-14s %6.2f s\n' "$run" "$tool" "$s"
-    best[$tool]=$(awk -v a="$s" -v b="${best[$tool]}" 'BEGIN { print (a < b ? a : b) }')
+# measure LABEL HOST: every tool pulls from the registry at HOST, RUNS times; the best of each.
+measure() {
+  host=$2
+  ref=$host/bench/image:1
+  echo '{"insecure-registries": ["'"$host"'"]}' > "$work/tsrun.json"
+  echo "== $1" >&2
+  tools=(curl tsrun skopeo_umoci)
+  command -v podman >/dev/null && tools+=(podman)
+  declare -A best
+  for tool in "${tools[@]}"; do best[$tool]=999999; done
+  for run in $(seq "$RUNS"); do
+    for tool in "${tools[@]}"; do
+      sync
+      t0=$(now)
+      "run_$tool"
+      s=$(elapsed "$t0")
+      printf 'run %d  %-14s %6.2f s\n' "$run" "$tool" "$s"
+      best[$tool]=$(awk -v a="$s" -v b="${best[$tool]}" 'BEGIN { print (a < b ? a : b) }')
+    done
   done
-done
-echo
-printf '%-14s %8s %10s %10s\n' tool 'best s' 'MB/s' 'x curl'
-for tool in "${tools[@]}"; do
-  awk -v t="$tool" -v s="${best[$tool]}" -v c="${best[curl]}" -v b="$bytes" 'BEGIN { printf "%-14s %8.2f %10.1f %10.2f\n", t, s, b / 1e6 / s, s / c }'
-done
+  echo
+  printf '%-14s %8s %10s %10s\n' tool 'best s' 'MB/s' 'x curl'
+  for tool in "${tools[@]}"; do
+    awk -v t="$tool" -v s="${best[$tool]}" -v c="${best[curl]}" -v b="$bytes" 'BEGIN { printf "%-14s %8.2f %10.1f %10.2f\n", t, s, b / 1e6 / s, s / c }'
+  done
+}
+
+measure "loopback (127.0.0.1)" "127.0.0.1:$port"
+
+LINK_MBIT=${LINK_MBIT:-200}
+if [ "$LINK_MBIT" != 0 ]; then
+  # the same storage served from a namespace of ours; tc shapes what the registry sends
+  ip netns add "$netns"
+  ip link add tbpull0 type veth peer name tbpull1 netns "$netns"
+  ip addr add 10.250.77.1/30 dev tbpull0 && ip link set tbpull0 up
+  ip -n "$netns" addr add 10.250.77.2/30 dev tbpull1 && ip -n "$netns" link set tbpull1 up && ip -n "$netns" link set lo up
+  ip netns exec "$netns" tc qdisc add dev tbpull1 root tbf rate "${LINK_MBIT}mbit" burst 256kb latency 100ms
+  sed "s/127.0.0.1:$port/10.250.77.2:5000/" "$work/registry.yml" > "$work/registry-link.yml"
+  ip netns exec "$netns" docker-registry serve "$work/registry-link.yml" >"$work/registry-link.log" 2>&1 &
+  link_pid=$!
+  for _ in $(seq 50); do curl -fs "http://10.250.77.2:5000/v2/" >/dev/null && break; sleep 0.1; done
+  echo
+  measure "a ${LINK_MBIT} Mbit/s link (tc on a veth)" "10.250.77.2:5000"
+fi
