@@ -20,7 +20,7 @@
       "type": "executable",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/monitor.c", "native/monitor-io.c", "native/monitor-attach.c", "native/plan-codec.c", "native/spawn.c", "native/fd-pass.c", "native/mounts.c",
+          "sources": ["native/monitor.c", "native/monitor-io.c", "native/proc-stat.c", "native/monitor-attach.c", "native/plan-codec.c", "native/spawn.c", "native/fd-pass.c", "native/mounts.c",
                       "native/confine.c", "native/rootfs-userns.c", "native/monitor-cgroup.c", "native/probe.c"],
           "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter", "-O2"],
           "cflags_c": ["-std=gnu11"]
@@ -32,7 +32,7 @@
       "type": "executable",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/oci-fast.c"],
+          "sources": ["native/oci-fast.c", "native/proc-stat.c"],
           "cflags": ["-Wall", "-Wextra", "-O2"],
           "cflags_c": ["-std=gnu11"]
         }]

@@ -2,6 +2,7 @@
  * line, {"log","stream","time"}) and its atomic state.json writer. The monitor
  * is single-threaded and started by execve, so libc is fine here. */
 #define _GNU_SOURCE
+#include "proc-stat.h"
 #include "monitor-io.h"
 #include "monitor-attach.h"
 
@@ -118,20 +119,9 @@ void log_flush(struct log_stream *s) {
 
 /* Field 22 of /proc/self/stat: tells a live monitor from a reused pid. */
 unsigned long long own_start_time(void) {
-  char buf[1024];
-  int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
-  char *p = strrchr(buf, ')');
-  if (!p) return 0;
+  char state;
   unsigned long long v = 0;
-  /* after ") " come fields 3..; starttime is field 22 */
-  for (int field = 2; p && field < 22; field++) p = strchr(p + 1, ' ');
-  if (p) sscanf(p + 1, "%llu", &v);
-  return v;
+  return tsrun_proc_stat(0, &state, &v) == 0 ? v : 0;
 }
 
 int state_write(const struct monitor_state *st) {

@@ -11,6 +11,8 @@
  * usage: as tsrun-oci (containerd's BinaryName / ctr --runc-binary).
  */
 #define _GNU_SOURCE
+#include "proc-stat.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -112,27 +114,11 @@ static int read_fast(const char *dir, struct fast_state *st) {
 
 /* Alive with the recorded start time and not a zombie (the rule of src/oci-runtime/state.ts). */
 static int alive(const struct fast_state *st) {
-  char path[64], buf[4096];
-  snprintf(path, sizeof path, "/proc/%ld/stat", st->pid);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
-  char *p = strrchr(buf, ')');
-  if (!p || p[1] != ' ') return 0;
-  p += 2;
-  char state = *p;
-  /* after ")": field 3 is the state; field 22 (starttime) is the 20th from here */
-  for (int field = 3; field < 22 && p; field++) {
-    p = strchr(p, ' ');
-    if (p) p++;
-  }
-  if (!p) return 0;
-  size_t len = strcspn(p, " ");
-  if (state == 'Z' || state == 'X') return 0;
-  return strlen(st->start_time) == len && !strncmp(p, st->start_time, len);
+  char state, started[32];
+  unsigned long long start_time;
+  if (tsrun_proc_stat(st->pid, &state, &start_time) < 0 || state == 'Z' || state == 'X') return 0;
+  snprintf(started, sizeof started, "%llu", start_time);
+  return !strcmp(started, st->start_time);
 }
 
 static const char *status_of(const char *dir, const struct fast_state *st) {
