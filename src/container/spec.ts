@@ -1,4 +1,5 @@
 import type { LinuxDevice, LinuxIdMapping, LinuxResources, LinuxSeccomp, Mount, RuntimeSpec } from '../oci/runtime-spec.js';
+import { hostsFile as networkHostsFile } from '../network/hosts-file.js';
 import { FILE_MOUNT_OPTION } from '../runtime/index.js';
 import type { ResolvedUser } from './user.js';
 
@@ -113,14 +114,5 @@ export function containerSpec(input: ContainerSpecInput): RuntimeSpec {
 
 /** /etc/hosts as Docker writes it for a container without a network of its own. */
 export function hostsFile(hostname: string): string {
-  return [
-    '127.0.0.1\tlocalhost',
-    '::1\tlocalhost ip6-localhost ip6-loopback',
-    'fe00::0\tip6-localnet',
-    'ff00::0\tip6-mcastprefix',
-    'ff02::1\tip6-allnodes',
-    'ff02::2\tip6-allrouters',
-    `127.0.1.1\t${hostname}`,
-    '',
-  ].join('\n');
+  return networkHostsFile({ ip: '127.0.1.1', names: [hostname] });
 }

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { containerSpec, INIT_PATH } from '../../../src/container/spec.js';
+import { containerSpec, hostsFile, INIT_PATH } from '../../../src/container/spec.js';
 import { DOCKER_DEFAULT_CAPS } from '../../../src/runtime/capabilities.js';
 
 const input = {
@@ -37,4 +37,17 @@ t.test('--init wraps the command; v2 gets a cgroup namespace and cgroup2 mount; 
 t.test('extra devices after the standard ones, without duplicates', async (t) => {
   const spec = containerSpec({ ...input, devices: [{ path: '/dev/null', type: 'c', major: 1, minor: 3 }, { path: '/dev/xdisk', type: 'b', major: 7, minor: 0 }] });
   t.same(spec.linux.devices!.map((d) => d.path), ['/dev/null', '/dev/zero', '/dev/full', '/dev/random', '/dev/urandom', '/dev/tty', '/dev/xdisk']);
+});
+
+t.test('/etc/hosts of a container without a network of its own is Docker\'s', async (t) => {
+  t.equal(hostsFile('c0ffee'), [
+    '127.0.0.1\tlocalhost',
+    '::1\tlocalhost ip6-localhost ip6-loopback',
+    'fe00::0\tip6-localnet',
+    'ff00::0\tip6-mcastprefix',
+    'ff02::1\tip6-allnodes',
+    'ff02::2\tip6-allrouters',
+    '127.0.1.1\tc0ffee',
+    '',
+  ].join('\n'));
 });
