@@ -4,7 +4,7 @@ import { DOCKER_DEFAULT_CAPS } from '../../src/runtime/capabilities.js';
 import type { RuntimeSpec } from '../../src/oci/runtime-spec.js';
 import { removeTestCgroupParent } from '../helpers/cgroups.js';
 import { defaultSpec, makeBundle, oci, ociRoot, writeConfig } from '../helpers/oci.js';
-import { requiresRoot } from '../helpers/requires.js';
+import { requires, requiresRoot } from '../helpers/requires.js';
 
 /** What a container sees of its own confinement, one section per line group. */
 const PROBE = [
@@ -28,10 +28,8 @@ function crunRun(bundle: string, id: string) {
 }
 
 if (requiresRoot(t)) {
-  if (spawnSync('crun', ['--version']).status !== 0) {
-    if (process.env.CI === 'true') t.fail('crun is required for the differential tests (vm/provision.sh installs it)');
-    else t.skip('crun is not installed');
-  } else {
+  // vm/provision.sh installs it
+  if (requires(t, spawnSync('crun', ['--version']).status === 0, 'the differential tests need crun (apt-get install crun)')) {
     t.teardown(removeTestCgroupParent);
     const root = ociRoot(t);
     const cases: Array<[string, (s: RuntimeSpec) => void]> = [

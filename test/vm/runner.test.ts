@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { requiresRoot } from '../helpers/requires.js';
+import { requires, requiresRoot } from '../helpers/requires.js';
 import { repoRoot } from '../helpers/tsrun.js';
 
 /**
@@ -14,17 +14,6 @@ import { repoRoot } from '../helpers/tsrun.js';
  * Where /dev/kvm only serves PVM guests (some cloud VMs), the runner emulates
  * with TCG and says so: slower, same result.
  */
-function requiresKvm(): boolean {
-  if (existsSync('/dev/kvm')) return true;
-  const why = 'the VM runner test needs /dev/kvm (apt-get install qemu-system-x86, and KVM enabled)';
-  if (process.env.CI === 'true') {
-    t.fail(`${why}: CI must have it`);
-  } else {
-    process.stderr.write(`\n*** SKIPPED: ${why} ***\n\n`);
-    t.skip(why);
-  }
-  return false;
-}
 
 /** A test file that always fails (outside test/unit and test/integration, so only this test runs it). */
 const FAILING_FILE = 'test/fixtures/vm-failing.ts';
@@ -52,7 +41,7 @@ function runVm(args: string[]): Promise<VmRun> {
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output, seconds: Math.round((Date.now() - start) / 1000) })));
 }
 
-if (requiresRoot(t) && requiresKvm()) {
+if (requiresRoot(t) && requires(t, existsSync('/dev/kvm'), 'the VM runner test needs /dev/kvm (apt-get install qemu-system-x86, and KVM enabled)')) {
   // Image build (first run) plus a boot, emulated at worst.
   t.setTimeout(30 * 60_000);
 
