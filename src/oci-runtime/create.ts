@@ -13,8 +13,7 @@ import { TsrunError } from '../core/errors.js';
 import type { LinuxIdMapping, RuntimeSpec } from '../oci/runtime-spec.js';
 import { createCgroup, readCgroupLayout, removeCgroup } from '../runtime/cgroups/index.js';
 import { spawnPlanFor } from '../runtime/plan.js';
-import { CHILD_ERROR_SIZE, decodeChildError } from '../runtime/protocol.js';
-import { childSetupError } from '../runtime/spawn.js';
+import { childSetupError, readChildErrorSync } from '../runtime/spawn.js';
 import type { Pty, SpawnedChild, SpawnPlan, Sys } from '../sys/index.js';
 import { checkRootfs, concreteSpec, readBundleConfig, validateSpec } from './bundle.js';
 import { containerCgroupDirsFor, deviceRules } from './cgroup.js';
@@ -65,17 +64,6 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** The child's error record, or undefined at EOF (it exec'd). Blocks: the child is quick. */
-export function readChildErrorSync(fd: number) {
-  const buf = Buffer.alloc(CHILD_ERROR_SIZE);
-  let got = 0;
-  while (got < CHILD_ERROR_SIZE) {
-    const n = readSync(fd, buf, got, CHILD_ERROR_SIZE - got, null);
-    if (n === 0) break;
-    got += n;
-  }
-  return got === CHILD_ERROR_SIZE ? decodeChildError(buf) : undefined;
-}
 
 /** GO, then the child's answer: 'R' when it is blocked before its program, else its error record. */
 function releaseUntilReady(child: SpawnedChild, plan: SpawnPlan): void {

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { TsrunError } from '../core/errors.js';
 import type { Process, RuntimeSpec } from '../oci/runtime-spec.js';
 import { spawnPlanFor } from '../runtime/plan.js';
-import { childSetupError, startProcess } from '../runtime/spawn.js';
+import { childSetupError, readChildErrorSync, startProcess } from '../runtime/spawn.js';
 import type { Sys } from '../sys/index.js';
-import { procNsName, readChildErrorSync, writeAtomic } from './create.js';
+import { procNsName, writeAtomic } from './create.js';
 import { planRlimits } from './rlimits.js';
 import { statusOf, type StateDir } from './state.js';
 

@@ -3,9 +3,8 @@
  * container is this process's own child here, so its exit status is read
  * directly, and the error pipe tells whether the final execve worked.
  */
-import { closeSync, readSync } from 'node:fs';
-import { CHILD_ERROR_SIZE, decodeChildError } from '../runtime/protocol.js';
-import { childSetupError } from '../runtime/spawn.js';
+import { closeSync } from 'node:fs';
+import { childSetupError, readChildErrorSync } from '../runtime/spawn.js';
 import type { Sys } from '../sys/index.js';
 import { createContainer, type CreateOptions } from './create.js';
 import { deleteContainer, startContainer } from './lifecycle.js';
@@ -26,10 +25,8 @@ export async function runContainer(sys: Sys, dir: StateDir, opts: RunOptions): P
     startContainer(dir, opts.id, opts.warn);
     if (!opts.detach) {
       // EOF on the error pipe: execve happened; a record: the program could not start after all
-      const buf = Buffer.alloc(CHILD_ERROR_SIZE);
-      let got = 0;
-      for (let n = -1; n !== 0 && got < CHILD_ERROR_SIZE; got += n) n = readSync(created.errFd, buf, got, CHILD_ERROR_SIZE - got, null);
-      if (got === CHILD_ERROR_SIZE) throw childSetupError(decodeChildError(buf), created.plan);
+      const record = readChildErrorSync(created.errFd);
+      if (record) throw childSetupError(record, created.plan);
     }
   } catch (err) {
     await deleteContainer(dir, opts.id, true, opts.warn).catch(() => undefined);

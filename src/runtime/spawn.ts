@@ -1,4 +1,4 @@
-import { read, writeSync } from 'node:fs';
+import { read, readSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { strerror } from './strerror.js';
 import { TsrunError } from '../core/errors.js';
@@ -56,6 +56,19 @@ async function failedJoin(sys: Sys, syncFd: number, errFd: number, plan: SpawnPl
 }
 
 const readAsync = promisify(read);
+
+/** The child's error record, or undefined at EOF (it exec'd). Blocks: the child is quick (tsrun-oci, where nothing else runs meanwhile). */
+export function readChildErrorSync(fd: number) {
+  const buf = Buffer.alloc(CHILD_ERROR_SIZE);
+  let got = 0;
+  while (got < CHILD_ERROR_SIZE) {
+    const n = readSync(fd, buf, got, CHILD_ERROR_SIZE - got, null);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === CHILD_ERROR_SIZE ? decodeChildError(buf) : undefined;
+}
+
 
 /** Reads the child's error record; EOF before a whole record means execve happened. */
 async function readChildError(fd: number): Promise<ChildError | undefined> {
